@@ -1,0 +1,49 @@
+"""Activation registry (TensorFlow). φ′ comes from autodiff unless an entry reproduces a hand-written one."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import tensorflow as tf
+
+Fn = Callable[[tf.Tensor], tf.Tensor]
+
+
+def _scaled_sigmoid(x: tf.Tensor) -> tf.Tensor:
+    return 4.0 * tf.sigmoid(x) - 2.0
+
+
+def _sigmoid_slope(x: tf.Tensor) -> tf.Tensor:
+    """σ(x)(1 − σ(x)): seed 000 uses this as φ′ of 4σ − 2, dropping the chain rule's ×4."""
+    s = tf.sigmoid(x)
+    return (1.0 - s) * s
+
+
+@dataclass(frozen=True)
+class Activation:
+    fn: Fn
+    hand_derivative: Fn | None = None  # set only to reproduce a notebook's hand-written φ′
+
+    def derivative(self, x: tf.Tensor) -> tf.Tensor:
+        """φ′(x) elementwise: d/dx Σ φ(x) by autodiff, or the hand-written variant."""
+        if self.hand_derivative is not None:
+            return self.hand_derivative(x)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = self.fn(x)
+        return tape.gradient(y, x)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "linear": Activation(tf.identity),
+    "relu": Activation(tf.nn.relu),
+    "tanh": Activation(tf.tanh),
+    "sigmoid": Activation(tf.sigmoid),
+    "scaled_sigmoid": Activation(_scaled_sigmoid),
+    "scaled_sigmoid_grad_missing_x4": Activation(_scaled_sigmoid, hand_derivative=_sigmoid_slope),
+    "leaky_relu": Activation(lambda x: tf.nn.leaky_relu(x, alpha=0.01)),
+    "elu": Activation(tf.nn.elu),
+    "selu": Activation(tf.nn.selu),
+    "gelu": Activation(lambda x: tf.nn.gelu(x, approximate=False)),
+    "silu": Activation(tf.nn.silu),
+    "softplus": Activation(tf.nn.softplus),
+}

@@ -1,0 +1,99 @@
+"""The one long table every job writes and every figure reads (no TensorFlow here).
+
+One row per (job, seed, layer, metric). Non-finite values are kept as inf/NaN and flagged by ``finite``;
+per-seed metrics (e.g. ``first_nonfinite_layer``) have an empty ``layer``; an event that never happens within
+the network is encoded as ``inf`` (the notebooks' own ``float('Inf')``).
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+SPEC_COLUMNS = ["experiment", "activation", "init", "scale", "width", "depth", "dtype"]
+COLUMNS = [*SPEC_COLUMNS, "seed", "layer", "metric", "value", "finite", "x", "device"]
+DTYPES = {
+    "experiment": "str",
+    "activation": "str",
+    "init": "str",
+    "scale": "float64",
+    "width": "int64",
+    "depth": "int64",
+    "dtype": "str",
+    "seed": "int64",
+    "layer": "Int64",
+    "metric": "str",
+    "value": "float64",
+    "finite": "bool",
+    "x": "float64",
+    "device": "str",
+}
+
+
+def _frame(spec: Mapping, device: str, metric: str, values, seeds, layers, x=np.nan) -> pd.DataFrame:
+    values = np.asarray(values, dtype=np.float64).ravel()
+    columns = {name: spec[name] for name in SPEC_COLUMNS}
+    columns |= {"seed": seeds, "layer": layers, "metric": metric, "value": values}
+    columns |= {"finite": np.isfinite(values), "x": x, "device": device}
+    return pd.DataFrame(columns, index=pd.RangeIndex(values.size))
+
+
+def per_layer_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], first_layer: int):
+    """Rows from (seeds, layers) arrays; column j is layer ``first_layer + j``."""
+    frames = []
+    for metric, values in metrics.items():
+        n_seeds, n_layers = np.shape(values)
+        seeds = np.repeat(np.arange(n_seeds), n_layers)
+        layers = np.tile(np.arange(first_layer, first_layer + n_layers), n_seeds)
+        frames.append(_frame(spec, device, metric, values, seeds, layers))
+    return frames
+
+
+def per_seed_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray]):
+    """Rows from (seeds,) arrays of whole-network metrics; ``layer`` is empty."""
+    return [
+        _frame(spec, device, metric, values, np.arange(np.size(values)), pd.NA)
+        for metric, values in metrics.items()
+    ]
+
+
+def curve_rows(spec: Mapping, device: str, x: np.ndarray, metrics: Mapping[str, np.ndarray]):
+    """Rows of functions sampled on a grid ``x`` (seed 0, layer 0)."""
+    return [_frame(spec, device, metric, values, 0, 0, x=x) for metric, values in metrics.items()]
+
+
+def first_layer_where(mask: np.ndarray, first_layer: int = 0) -> np.ndarray:
+    """Per seed, the first layer whose ``mask`` is true; inf where it never is. ``mask`` is (seeds, layers)."""
+    mask = np.asarray(mask, dtype=bool)
+    first = np.argmax(mask, axis=1).astype(np.float64) + first_layer
+    return np.where(mask.any(axis=1), first, np.inf)
+
+
+def block_means(values: np.ndarray, block: int) -> np.ndarray:
+    """Means over consecutive blocks of ``block`` seeds (the notebooks average 10 repeats); a partial tail
+    block is dropped. Arithmetic as Python's ``sum(res)/len(res)``: one inf makes inf, inf−inf makes NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    n_blocks = values.size // block
+    with np.errstate(invalid="ignore", over="ignore"):
+        return values[: n_blocks * block].reshape(n_blocks, block).mean(axis=1)
+
+
+def assemble(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate row blocks into the tidy schema, columns in order and typed."""
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    return table[COLUMNS].astype(DTYPES)
+
+
+def read_table(path) -> pd.DataFrame:
+    """Read a tidy CSV back with the schema's dtypes (``inf``/``nan`` parse as floats)."""
+    return pd.read_csv(path, dtype=DTYPES, keep_default_na=True)
+
+
+def validate(table: pd.DataFrame) -> None:
+    """Raise ValueError naming what breaks the schema."""
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"tidy table lacks columns {missing}")
+    flags = np.isfinite(table["value"].to_numpy(dtype=np.float64))
+    if not np.array_equal(flags, table["finite"].to_numpy(dtype=bool)):
+        raise ValueError("column 'finite' disagrees with np.isfinite(value)")
