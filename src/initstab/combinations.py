@@ -12,6 +12,8 @@ from initstab.catalogue import ACTIVATIONS, INITIALIZERS, NO_INIT
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 CASE_KEYS = ("activations", "inits", "scales")
+# Modules a kernel job imports: the workflow declares their files as inputs so the cache hashes them.
+KERNEL_MODULES = ("__init__", "activations", "initializers", "io", "jobs", "kernels", "logs", "runtime", "tidy")
 DEFAULT_CASE = {"activations": ["linear"], "inits": [NO_INIT], "scales": [1.0]}
 
 
@@ -40,7 +42,7 @@ def job_seed(global_seed: int, experiment: str, job: str) -> int:
 def _case_jobs(config: Mapping, experiment: str, section: Mapping, case: Mapping):
     defaults = {key: value for key, value in section.items() if key != "cases"}
     if experiment == "activations":
-        defaults |= {"width": section["points"], "depth": 0}
+        defaults |= {"width": section["points"], "depth": 0, "seeds": 1}
     settings = {"dtype": config["dtype"], **defaults, **{k: v for k, v in case.items() if k not in CASE_KEYS}}
     lists = {key: case.get(key, DEFAULT_CASE[key]) for key in CASE_KEYS}
     for activation in lists["activations"]:

@@ -1,0 +1,21 @@
+"""Send everything a job prints (Python logging, warnings, TensorFlow's C++ messages) to its rule's log."""
+
+import logging
+import os
+import sys
+
+
+def capture(path: str, name: str) -> logging.Logger:
+    """Redirect file descriptors 1 and 2 to ``path`` and return a logger writing there with timestamps."""
+    log = open(path, "w", buffering=1)  # noqa: SIM115 - kept open for the life of the job process
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+        os.dup2(log.fileno(), stream.fileno())
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    logging.captureWarnings(True)
+    return logging.getLogger(name)

@@ -1,0 +1,99 @@
+"""Every number the seed notebooks print, beside our ensemble's distribution of the same statistic.
+
+A notebook prints one random draw of a statistic (often the mean of ``n_avg`` draws). We estimate that
+statistic's distribution from our seeds (by resampling means of ``n_avg`` per-seed values) and call the
+notebook's number reproduced when it lies in the 1st–99th percentile band. Order is extended to
+−inf < finite < inf < NaN, so a printed inf or NaN lies inside when our band reaches it.
+"""
+
+import math
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from initstab.combinations import job_name
+from initstab.stats import bootstrap_means, ranked_quantile
+
+COLUMNS = [
+    "source", "cell", "experiment", "case", "metric", "layer", "n_avg", "seed_value", "compared_value",
+    "median", "p01", "p99", "inside", "n_seeds", "printed_as", "note",
+]
+CLOSED_FORMS: dict[str, Callable[[int], float]] = {
+    "xavier_uniform_bound": lambda width: math.sqrt(6.0 / (width + width)),
+    "sqrt_fan_in": lambda width: math.sqrt(width),
+    "inv_sqrt_fan_in": lambda width: 1.0 / math.sqrt(width),
+}
+
+
+def matrix_rows(matrices: pd.DataFrame) -> pd.DataFrame:
+    """Reduce each printed matrix to our matrix_product metrics (median log10|entry|, max|entry|)."""
+    rows = []
+    keys = ["source", "cell", "init", "scale", "width", "n"]
+    for (source, cell, init, scale, width, n), frame in matrices.groupby(keys, sort=False):
+        magnitude = np.abs(frame["value"].to_numpy(dtype=np.float64))
+        base = {"source": source, "cell": cell, "experiment": "matrix_product", "activation": "linear",
+                "init": init, "scale": scale, "width": width, "depth": 101, "layer": n, "n_avg": 1,
+                "offset": 0, "printed_as": f"printed {int(np.sqrt(magnitude.size))}×… matrix after n = {n}"}
+        rows.append(base | {"metric": "log10_abs_entry_median", "seed_value": np.median(np.log10(magnitude))})
+        rows.append(base | {"metric": "max_abs_entry", "seed_value": magnitude.max()})
+    return pd.DataFrame(rows)
+
+
+def _rank(value: float) -> tuple[int, float]:
+    if math.isnan(value):
+        return (2, 0.0)
+    if math.isinf(value):
+        return (1 if value > 0 else -1, 0.0)
+    return (0, value)
+
+
+def within(value: float, low: float, high: float) -> bool:
+    """low ≤ value ≤ high in the order −inf < finite < inf < NaN."""
+    return _rank(low) <= _rank(value) <= _rank(high)
+
+
+def _case(row: Mapping) -> str:
+    shape = f"k={int(row['width'])}, depth {int(row['depth'])}"
+    return f"{row['activation']}, {row['init']} s={row['scale']:g}, {shape}"
+
+
+def compare(row: Mapping, tables: Mapping[str, pd.DataFrame], dtype: str = "float32") -> dict:
+    """One reproduction row: the printed value against our band for the same statistic."""
+    compared = float(row["seed_value"]) + float(row["offset"])
+    out = {key: row.get(key) for key in COLUMNS if key in row} | {"case": _case(row), "compared_value": compared}
+    if row["experiment"] == "closed_form":
+        ours = CLOSED_FORMS[row["metric"]](int(row["width"]))
+        inside = math.isclose(ours, compared, rel_tol=1e-12)
+        return out | {"median": ours, "p01": ours, "p99": ours, "inside": inside, "n_seeds": 0}
+    table = tables.get(row["experiment"])
+    if table is None:
+        return out | {"inside": pd.NA, "note": "experiment not in this config"}
+    spec = {key: row[key] for key in ("activation", "init", "scale", "width", "depth")} | {"dtype": dtype}
+    chosen = table[np.logical_and.reduce([table[key] == value for key, value in spec.items()])]
+    chosen = chosen[chosen["metric"] == row["metric"]]
+    layer = row.get("layer")
+    if pd.notna(layer):
+        chosen = chosen[chosen["layer"] == int(layer)]
+    if chosen.empty:
+        job = job_name(*(spec[k] for k in ("activation", "init", "scale", "width", "depth", "dtype")))
+        return out | {"inside": pd.NA, "note": f"job {job} not in this config"}
+    sample = bootstrap_means(chosen["value"].to_numpy(dtype=np.float64), int(row["n_avg"]))
+    band = {name: ranked_quantile(sample, q) for name, q in (("p01", 0.01), ("median", 0.5), ("p99", 0.99))}
+    return out | band | {"inside": within(compared, band["p01"], band["p99"]), "n_seeds": len(chosen)}
+
+
+def reproduction_table(
+    numbers: pd.DataFrame, matrices: pd.DataFrame, tables: Mapping[str, pd.DataFrame], notes: pd.DataFrame,
+    dtype: str = "float32",
+) -> pd.DataFrame:
+    """All printed numbers (scalars and reduced matrices) compared with our ensembles.
+
+    ``tables`` maps experiment → its tidy table; ``notes`` (source, cell, metric, note)
+    explains rows whose number lies outside the band.
+    """
+    rows = pd.concat([numbers, matrix_rows(matrices)], ignore_index=True)
+    result = pd.DataFrame([compare(row, tables, dtype) for row in rows.to_dict("records")])
+    result = result.drop(columns=["note"], errors="ignore")
+    result = result.merge(notes, on=["source", "cell", "metric"], how="left")
+    return result.reindex(columns=COLUMNS)

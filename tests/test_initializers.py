@@ -1,0 +1,68 @@
+"""Initializers against their closed-form moments (Monte Carlo bands with fixed seeds)."""
+
+import math
+
+import numpy as np
+import pytest
+
+FAN = 64
+SEEDS = 64  # 64 × 64 × 64 = 262144 entries: the sample variance is within ±1 % (4σ) of the truth
+
+
+def draw(tf, name, scale, shape=(SEEDS, FAN, FAN), seed=(3, 7), dtype="float32"):
+    from initstab.initializers import INITIALIZERS
+
+    return INITIALIZERS[name](shape, scale, tf.constant(seed, tf.int64), tf.as_dtype(dtype)).numpy()
+
+
+# (name, scale, expected mean, expected variance) for fan_in = fan_out = FAN
+MOMENTS = [
+    ("normal", 0.3, 0.0, 0.09),
+    ("uniform", 0.3, 0.0, 0.09 / 3),
+    ("uniform_noncentered", 0.3, 0.15, 0.09 / 12),
+    ("xavier_uniform", 1.0, 0.0, 2 / (FAN + FAN)),
+    ("xavier_uniform_noncentered", 1.0, math.sqrt(6 / (2 * FAN)) / 2, 6 / (2 * FAN) / 12),
+    ("xavier_normal", 1.0, 0.0, 2 / (FAN + FAN)),
+    ("he_normal", 1.0, 0.0, 2 / FAN),
+    ("he_uniform", 1.0, 0.0, 2 / FAN),
+    ("lecun_normal", 2.0, 0.0, 4 / FAN),
+    ("orthogonal", 1.0, 0.0, 1 / FAN),
+]
+
+
+@pytest.mark.parametrize(("name", "scale", "mean", "variance"), MOMENTS)
+def test_moments_match_closed_form(tf, name, scale, mean, variance):
+    w = draw(tf, name, scale).astype(np.float64)
+    n = w.size
+    assert abs(w.mean() - mean) < 5 * math.sqrt(variance / n)
+    assert w.var() == pytest.approx(variance, rel=0.015)
+
+
+def test_orthogonal_is_orthogonal_with_gain(tf):
+    w = draw(tf, "orthogonal", 1.5, shape=(4, 32, 32)).astype(np.float64)
+    gram = np.einsum("sij,sik->sjk", w, w)
+    np.testing.assert_allclose(gram, np.broadcast_to(2.25 * np.eye(32), gram.shape), atol=1e-5)
+
+
+def test_orthogonal_rejects_rectangular(tf):
+    with pytest.raises(ValueError, match="square"):
+        draw(tf, "orthogonal", 1.0, shape=(2, 4, 5))
+
+
+def test_seed_determines_the_draw(tf):
+    a = draw(tf, "he_normal", 1.0, seed=(1, 2))
+    assert np.array_equal(a, draw(tf, "he_normal", 1.0, seed=(1, 2)))
+    assert not np.array_equal(a, draw(tf, "he_normal", 1.0, seed=(1, 3)))
+
+
+def test_seeds_are_independent_matrices(tf):
+    w = draw(tf, "normal", 1.0, shape=(2, FAN, FAN)).reshape(2, -1)
+    assert abs(np.corrcoef(w)[0, 1]) < 4 / FAN
+
+
+def test_noncentered_xavier_is_the_bug_seed_001_shows(tf):
+    """Seed 001's 'Xavier' has mean √(6/(m+h))/2 > 0; the correct Glorot uniform is centred."""
+    wrong = draw(tf, "xavier_uniform_noncentered", 1.0)
+    right = draw(tf, "xavier_uniform", 1.0)
+    assert wrong.min() >= 0 and wrong.mean() > 0.1
+    assert abs(right.mean()) < 1e-3

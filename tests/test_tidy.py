@@ -1,0 +1,50 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from initstab import tidy
+
+SPEC = {"experiment": "forward", "activation": "relu", "init": "normal", "scale": 0.5, "width": 8, "depth": 3,
+        "dtype": "float32"}
+
+
+def test_per_layer_rows_carry_their_coordinates():
+    values = np.array([[1.0, 2.0, np.inf], [0.0, np.nan, 3.0]])
+    table = tidy.assemble(tidy.per_layer_rows(SPEC, "CPU:0", {"act_std": values}, first_layer=1))
+    assert list(table.columns) == tidy.COLUMNS
+    assert table["seed"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert table["layer"].tolist() == [1, 2, 3, 1, 2, 3]
+    np.testing.assert_array_equal(table["value"].to_numpy(), values.ravel())
+    assert table["finite"].tolist() == [True, True, False, True, False, True]
+    assert (table["scale"] == 0.5).all() and (table["device"] == "CPU:0").all()
+
+
+def test_round_trip_keeps_inf_nan_zero_and_empty_layers(tmp_path):
+    frames = [*tidy.per_layer_rows(SPEC, "CPU:0", {"m": np.array([[0.0, -np.inf, np.nan]])}, 0),
+              *tidy.per_seed_rows(SPEC, "CPU:0", {"first_nonfinite_layer": np.array([np.inf, 4.0])})]
+    table = tidy.assemble(frames)
+    table.to_csv(tmp_path / "t.csv", index=False)
+    back = tidy.read_table(tmp_path / "t.csv")
+    pd.testing.assert_frame_equal(back, table)
+    assert back["layer"].isna().sum() == 2
+    tidy.validate(back)
+
+
+def test_validate_names_the_problem():
+    table = tidy.assemble(tidy.per_layer_rows(SPEC, "CPU:0", {"m": np.array([[1.0, np.inf]])}, 0))
+    table.loc[1, "finite"] = True
+    with pytest.raises(ValueError, match="finite"):
+        tidy.validate(table)
+    with pytest.raises(ValueError, match="lacks columns"):
+        tidy.validate(table.drop(columns=["metric"]))
+
+
+def test_first_layer_where_encodes_never_as_inf():
+    mask = np.array([[False, True, True], [False, False, False], [True, False, False]])
+    np.testing.assert_array_equal(tidy.first_layer_where(mask, first_layer=1), [2.0, np.inf, 1.0])
+
+
+def test_block_means_follow_python_float_arithmetic():
+    values = np.array([1.0, 3.0, np.inf, 1.0, np.inf, -np.inf, 5.0])
+    means = tidy.block_means(values, 2)
+    assert means.tolist()[:2] == [2.0, np.inf] and np.isnan(means[2]) and len(means) == 3

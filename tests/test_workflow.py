@@ -1,0 +1,121 @@
+"""The real workflow on a tiny config, end to end, in a temporary directory."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from PIL import Image
+
+from initstab import reproduction, tidy
+from initstab.catalogue import EXPERIMENTS
+from initstab.combinations import combination_table
+from initstab.report import config_hash
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = Path(__file__).parent / "data" / "tiny_config.yaml"
+FIGURES = ["matrix_product", "gradient_flow_scales", "gradient_flow_inits", "forward", "repeated_matrix",
+           "activations"]
+pytestmark = pytest.mark.workflow
+
+
+def snakemake(workdir: Path, *args: str, config: str = "config.yaml", check: bool = True):
+    command = [str(Path(sys.executable).parent / "snakemake"), "-s", str(REPO / "Snakefile"),
+               "--directory", str(workdir), "--configfile", str(workdir / config), *args]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    if check and run.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")
+    return run
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    workdir = tmp_path_factory.mktemp("tiny")
+    shutil.copy(TINY, workdir / "config.yaml")
+    snakemake(workdir, "--cores", "2")
+    return workdir
+
+
+def test_every_job_writes_its_table(tiny):
+    config = yaml.safe_load(TINY.read_text())
+    for experiment, job in combination_table(config):
+        table = tidy.read_table(tiny / "results" / "jobs" / experiment / f"{job}.csv")
+        assert (table["experiment"] == experiment).all()
+        assert (tiny / "results" / "logs" / "jobs" / experiment / f"{job}.log").read_text().count("computed") == 1
+
+
+@pytest.mark.parametrize("experiment", list(EXPERIMENTS))
+def test_collected_tables_follow_the_tidy_schema(tiny, experiment):
+    table = tidy.read_table(tiny / "results" / "tables" / f"{experiment}.csv")
+    tidy.validate(table)
+    assert list(table.columns) == tidy.COLUMNS and (table["device"] == "CPU:0").all()
+    summary = pd.read_csv(tiny / "results" / "tables" / f"{experiment}_summary.csv")
+    assert {"n", "n_finite", "n_nan", "p01", "p05", "median", "p95", "p99"} <= set(summary.columns)
+    assert (summary["p05"] <= summary["median"]).all() or summary["median"].isna().any()
+
+
+def test_tables_hold_the_expected_math(tiny):
+    forward = tidy.read_table(tiny / "results" / "tables" / "forward.csv")
+    inputs = forward[(forward["layer"] == 0) & (forward["metric"] == "act_mean_sq")]["value"]
+    assert inputs.mean() == pytest.approx(1.0, abs=4 * inputs.std() / np.sqrt(len(inputs)))
+    gradient = tidy.read_table(tiny / "results" / "tables" / "gradient_flow.csv")
+    orthogonal = gradient[(gradient["init"] == "orthogonal") & (gradient["metric"] == "grad_mean_abs")]["value"]
+    # tanh' ≤ 1, so ∂h/∂h₀ through orthogonal layers can only shrink from E|entry| of an orthogonal matrix
+    assert (orthogonal < np.sqrt(2 / np.pi / 8) * 1.5).all()
+    blocks = gradient[gradient["metric"] == "notebook_grad_mean"]
+    assert len(blocks) == 3 * 4  # 3 jobs × 12 seeds / 3 repeats
+
+
+def test_figures_are_pdf_and_300_dpi_png_with_provenance(tiny):
+    digest = config_hash(yaml.safe_load((tiny / "config.yaml").read_text()) | {})
+    for name in FIGURES:
+        pdf = (tiny / "results" / "figures" / f"{name}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF")
+        with Image.open(tiny / "results" / "figures" / f"{name}.png") as png:
+            assert round(png.info["dpi"][0]) == 300 and png.size[0] > 1000
+            assert "config " in png.text["Subject"]
+    assert digest  # the report test checks the hash itself
+
+
+def test_reproduction_table_and_summary_report(tiny):
+    table = pd.read_csv(tiny / "results" / "tables" / "reproduction.csv", dtype={"source": "str"})
+    assert list(table.columns) == reproduction.COLUMNS
+    assert set(table["source"]) == {"000", "001", "002", "003", "004"}
+    closed = table[table["experiment"] == "closed_form"]
+    assert len(closed) == 3 and closed["inside"].astype(bool).all()
+    judged = table[table["inside"].notna() & (table["experiment"] != "closed_form")]
+    assert len(judged) > 0  # the tiny config's conv-matrix case is among the seed cells
+    assert table[table["inside"].isna()]["note"].str.contains("not in this config").all()
+    page = (tiny / "results" / "report" / "summary.html").read_text()
+    config = yaml.safe_load((tiny / "config.yaml").read_text())
+    assert page.count("data:image/png;base64,") == len(FIGURES)
+    for name in FIGURES:
+        assert f'id="{name}"' in page
+    assert "tensorflow" in page and "How to cite" in page
+    assert len(config_hash(config)) == 12
+
+
+def test_rerun_with_nothing_changed_has_nothing_to_do(tiny):
+    run = snakemake(tiny, "-n", "--cores", "2")
+    assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def test_snakemake_report_builds(tiny):
+    snakemake(tiny, "--report", "results/report/workflow.html")
+    assert (tiny / "results" / "report" / "workflow.html").stat().st_size > 10_000
+
+
+def test_bad_config_stops_before_any_job_and_keeps_results(tiny):
+    before = {p: p.stat().st_mtime_ns for p in (tiny / "results").rglob("*.csv")}
+    bad = yaml.safe_load(TINY.read_text())
+    bad["experiments"]["gradient_flow"]["cases"][0]["activations"] = ["relu", "swish"]
+    (tiny / "bad.yaml").write_text(yaml.safe_dump(bad))
+    run = snakemake(tiny, "--cores", "2", config="bad.yaml", check=False)
+    assert run.returncode != 0
+    assert "'swish' is not one of" in run.stdout + run.stderr
+    after = {p: p.stat().st_mtime_ns for p in (tiny / "results").rglob("*.csv")}
+    assert after == before

@@ -1,0 +1,12 @@
+rule collect:
+    """Concatenate an experiment's job CSVs into one tidy table and summarize it per layer and metric."""
+    input:
+        get_job_outputs,
+    output:
+        table="results/tables/{experiment}.csv",
+        summary="results/tables/{experiment}_summary.csv",
+    log:
+        "results/logs/collect/{experiment}.log",
+    cache: "omit-software"
+    script:
+        "../scripts/collect.py"

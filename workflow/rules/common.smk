@@ -1,0 +1,92 @@
+import os
+import sys
+
+SRC = os.path.join(workflow.basedir, "src")
+sys.path.insert(0, SRC)
+# Scripts import the library from this checkout, the same files the jobs declare as inputs.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
+
+from initstab.catalogue import EXPERIMENTS
+from initstab.combinations import KERNEL_MODULES, combination_table, job_name_pattern, job_spec
+
+COMBINATIONS = combination_table(config)
+CONFIGURED = [name for name in EXPERIMENTS if name in config["experiments"]]
+FIGURES = {
+    "matrix_product": ["matrix_product"],
+    "gradient_flow": ["gradient_flow_scales", "gradient_flow_inits"],
+    "forward": ["forward"],
+    "repeated_matrix": ["repeated_matrix"],
+    "activations": ["activations"],
+}
+
+
+wildcard_constraints:
+    experiment="|".join(EXPERIMENTS),
+    job=job_name_pattern(),
+
+
+def get_job_spec(wildcards):
+    return job_spec(COMBINATIONS, wildcards.experiment, wildcards.job)
+
+
+def get_kernel_sources(wildcards):
+    return [os.path.join(SRC, "initstab", f"{module}.py") for module in KERNEL_MODULES]
+
+
+def get_job_outputs(wildcards):
+    return [
+        f"results/jobs/{experiment}/{job}.csv"
+        for experiment, job in COMBINATIONS
+        if experiment == wildcards.experiment
+    ]
+
+
+def get_job_mem_mb(wildcards):
+    """Peak memory of a job (MB): TensorFlow's ~600 MB plus a few weight batches of the job's shape."""
+    spec = get_job_spec(wildcards)
+    batch_mb = spec["seeds"] * spec["width"] ** 2 * 8 / 2**20
+    return int(1000 + 6 * batch_mb)
+
+
+FULL_TABLE_FIGURES = {"repeated_matrix"}  # figures that plot every seed, not the summary
+
+
+def get_figure_table(figure):
+    experiment = next(e for e, figures in FIGURES.items() if figure in figures)
+    suffix = "" if figure in FULL_TABLE_FIGURES else "_summary"
+    return f"results/tables/{experiment}{suffix}.csv"
+
+
+def get_figure_captions():
+    pngs = [path for path in figure_outputs() if path.endswith(".png")]
+    return [os.path.join(workflow.basedir, "workflow", "report", f"{os.path.basename(p)[:-4]}.rst") for p in pngs]
+
+
+def get_reproduction_inputs(wildcards):
+    """The seed numbers, their notes, and the tidy table of each configured experiment they cite."""
+    tables = {e: f"results/tables/{e}.csv" for e in CONFIGURED if e != "activations"}
+    resources = os.path.join(workflow.basedir, "workflow", "resources")
+    return tables | {
+        "numbers": f"{resources}/seed_numbers.csv",
+        "matrices": f"{resources}/seed_matrices.csv",
+        "notes": f"{resources}/reproduction_notes.csv",
+    }
+
+
+def figure_outputs():
+    return [
+        f"results/figures/{figure}.{ext}"
+        for experiment in CONFIGURED
+        for figure in FIGURES[experiment]
+        for ext in ("pdf", "png")
+    ]
+
+
+def all_targets():
+    return [
+        *expand("results/tables/{experiment}.csv", experiment=CONFIGURED),
+        *expand("results/tables/{experiment}_summary.csv", experiment=CONFIGURED),
+        *figure_outputs(),
+        "results/tables/reproduction.csv",
+        "results/report/summary.html",
+    ]

@@ -1,0 +1,21 @@
+rule kernel:
+    """One combination (experiment × activation × init × scale × shape): all its seeds in one TensorFlow call.
+
+    One rule serves every experiment: the kernel is chosen by the spec, resources by get_* functions.
+    Cached between workflows, so no benchmark: (Snakemake forbids both); the log records time and peak memory.
+    """
+    input:
+        get_kernel_sources,
+    output:
+        "results/jobs/{experiment}/{job}.csv",
+    params:
+        spec=get_job_spec,
+        device=config["device"],
+    log:
+        "results/logs/jobs/{experiment}/{job}.log",
+    threads: config["threads"]
+    resources:
+        mem_mb=get_job_mem_mb,
+    cache: "omit-software"
+    script:
+        "../scripts/run_kernel.py"

@@ -1,0 +1,23 @@
+"""Run one combination's TensorFlow kernel and write its tidy CSV."""
+
+import resource
+import time
+
+from initstab.logs import capture
+
+log = capture(snakemake.log[0], "kernel")
+spec = snakemake.params.spec
+log.info("job %s/%s: %s", spec["experiment"], spec["job"], spec)
+
+from initstab.runtime import configure_tensorflow  # noqa: E402 - TensorFlow after the log is open
+
+device = configure_tensorflow(snakemake.threads, snakemake.params.device)
+from initstab.io import write_csv  # noqa: E402
+from initstab.jobs import run_job  # noqa: E402
+
+start = time.perf_counter()
+table = run_job(spec, device)
+log.info("computed %d rows on %s in %.2f s", len(table), device, time.perf_counter() - start)
+log.info("non-finite values: %d of %d", (~table["finite"]).sum(), len(table))
+write_csv(table, snakemake.output[0])
+log.info("peak memory %.0f MB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -1,0 +1,24 @@
+"""Write the self-contained summary report."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from initstab import report
+from initstab.io import write_atomic
+from initstab.logs import capture
+
+log = capture(snakemake.log[0], "summary_report")
+figures = [
+    (Path(png).stem, png, Path(caption).read_text())
+    for png, caption in zip(snakemake.input.figures, snakemake.input.captions)
+]
+page = report.summary_html(
+    pd.read_csv(snakemake.input.reproduction, dtype={"source": "str"}),
+    figures,
+    snakemake.config,
+    report.software_versions(),
+    report.git_commit(snakemake.scriptdir),
+)
+write_atomic(snakemake.output[0], lambda tmp: Path(tmp).write_text(page))
+log.info("wrote %s (%d figures)", snakemake.output[0], len(figures))
