@@ -9,7 +9,10 @@ CONFIG = {
     "dtype": "float32",
     "experiments": {
         "gradient_flow": {
-            "width": 10, "depth": 4, "seeds": 6, "repeats": 3,
+            "width": 10,
+            "depth": 4,
+            "seeds": 6,
+            "repeats": 3,
             "cases": [
                 {"activations": ["relu", "tanh"], "inits": ["normal"], "scales": [0.1, 0.2]},
                 {"activations": ["relu"], "inits": ["he_normal"], "scales": [1.0], "width": 20, "dtype": "float64"},
@@ -39,8 +42,9 @@ def test_job_names_fit_the_wildcard_pattern():
 def test_job_seeds_depend_on_the_spec_not_on_the_rest_of_the_sweep():
     before = comb.combination_table(CONFIG)
     bigger = copy.deepcopy(CONFIG)
-    bigger["experiments"]["gradient_flow"]["cases"].insert(0, {"activations": ["sigmoid"], "inits": ["normal"],
-                                                               "scales": [0.5]})
+    bigger["experiments"]["gradient_flow"]["cases"].insert(
+        0, {"activations": ["sigmoid"], "inits": ["normal"], "scales": [0.5]}
+    )
     after = comb.combination_table(bigger)
     for key, spec in before.items():
         assert after[key]["job_seed"] == spec["job_seed"]

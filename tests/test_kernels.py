@@ -54,8 +54,17 @@ def test_forward_linear_unit_gaussian_overflows_float32_near_layer_38(tf):
     """std grows by √width = 10 per layer; float32's max 3.4e38 is passed after ~38 layers (seed 001: i = 37)."""
     from initstab import jobs
 
-    spec = {"experiment": "forward", "activation": "linear", "init": "normal", "scale": 1.0, "width": 100,
-            "depth": 50, "dtype": "float32", "seeds": 64, "job_seed": 1}
+    spec = {
+        "experiment": "forward",
+        "activation": "linear",
+        "init": "normal",
+        "scale": 1.0,
+        "width": 100,
+        "depth": 50,
+        "dtype": "float32",
+        "seeds": 64,
+        "job_seed": 1,
+    }
     table = jobs.run_job(spec)
     first_nan = table[table["metric"] == "first_nan_mean_layer"]["value"]
     assert 36 <= first_nan.median() <= 41

@@ -23,8 +23,13 @@ def test_quantiles_commute_with_log_and_survive_zero_inf_nan():
 
 def test_summarize_matches_a_per_group_loop():
     rng = np.random.default_rng(1)
-    table = pd.DataFrame({"g": rng.integers(0, 5, 400), "layer": pd.array(rng.integers(0, 3, 400), "Int64"),
-                          "value": rng.normal(size=400)})
+    table = pd.DataFrame(
+        {
+            "g": rng.integers(0, 5, 400),
+            "layer": pd.array(rng.integers(0, 3, 400), "Int64"),
+            "value": rng.normal(size=400),
+        }
+    )
     table.loc[::17, "value"] = np.inf
     table.loc[::23, "value"] = np.nan
     table["finite"] = np.isfinite(table["value"])

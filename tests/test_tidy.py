@@ -4,8 +4,15 @@ import pytest
 
 from initstab import tidy
 
-SPEC = {"experiment": "forward", "activation": "relu", "init": "normal", "scale": 0.5, "width": 8, "depth": 3,
-        "dtype": "float32"}
+SPEC = {
+    "experiment": "forward",
+    "activation": "relu",
+    "init": "normal",
+    "scale": 0.5,
+    "width": 8,
+    "depth": 3,
+    "dtype": "float32",
+}
 
 
 def test_per_layer_rows_carry_their_coordinates():
@@ -20,8 +27,10 @@ def test_per_layer_rows_carry_their_coordinates():
 
 
 def test_round_trip_keeps_inf_nan_zero_and_empty_layers(tmp_path):
-    frames = [*tidy.per_layer_rows(SPEC, "CPU:0", {"m": np.array([[0.0, -np.inf, np.nan]])}, 0),
-              *tidy.per_seed_rows(SPEC, "CPU:0", {"first_nonfinite_layer": np.array([np.inf, 4.0])})]
+    frames = [
+        *tidy.per_layer_rows(SPEC, "CPU:0", {"m": np.array([[0.0, -np.inf, np.nan]])}, 0),
+        *tidy.per_seed_rows(SPEC, "CPU:0", {"first_nonfinite_layer": np.array([np.inf, 4.0])}),
+    ]
     table = tidy.assemble(frames)
     table.to_csv(tmp_path / "t.csv", index=False)
     back = tidy.read_table(tmp_path / "t.csv")

@@ -18,14 +18,21 @@ from initstab.report import config_hash
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = Path(__file__).parent / "data" / "tiny_config.yaml"
-FIGURES = ["matrix_product", "gradient_flow_scales", "gradient_flow_inits", "forward", "repeated_matrix",
-           "activations"]
+FIGURES = ["matrix_product", "gradient_flow_scales", "gradient_flow_inits", "forward", "repeated_matrix", "activations"]
 pytestmark = pytest.mark.workflow
 
 
 def snakemake(workdir: Path, *args: str, config: str = "config.yaml", check: bool = True):
-    command = [str(Path(sys.executable).parent / "snakemake"), "-s", str(REPO / "Snakefile"),
-               "--directory", str(workdir), "--configfile", str(workdir / config), *args]
+    command = [
+        str(Path(sys.executable).parent / "snakemake"),
+        "-s",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(workdir / config),
+        *args,
+    ]
     run = subprocess.run(command, capture_output=True, text=True, timeout=900)
     if check and run.returncode != 0:
         raise AssertionError(f"{' '.join(command)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")

@@ -39,8 +39,9 @@ def _band(ax, frame: pd.DataFrame, color, label: str, marker=None, low="p05", hi
 def _facets(n: int, width: float = 3.6, height: float = 3.0, ncols: int = 3):
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False,
-                             sharex=True, layout="constrained")
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, sharex=True, layout="constrained"
+    )
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, axes.flat
@@ -55,8 +56,11 @@ def plot_matrix_product(summary: pd.DataFrame) -> Figure:
         for (scale, width), frame in data.groupby(["scale", "width"]):
             _band(ax, frame, colors[scale], f"s = {scale:g}, k = {width}")
         ax.axhline(0, color="0.5", linewidth=0.8)
-        ax.set(xlabel="number of factors n", ylabel="median$_{ij}$ log$_{10}$|Y$_{ij}$|",
-               title="Products of Gaussian matrices")
+        ax.set(
+            xlabel="number of factors n",
+            ylabel="median$_{ij}$ log$_{10}$|Y$_{ij}$|",
+            title="Products of Gaussian matrices",
+        )
         ax.legend(title="entry std s", frameon=False)
     return fig
 
@@ -119,12 +123,24 @@ def plot_repeated_matrix(table: pd.DataFrame) -> Figure:
     data["case"] = data["init"] + " s=" + data["scale"].map("{:g}".format) + " k=" + data["width"].astype(str)
     with sns.axes_style(THEME["style"]), sns.plotting_context(THEME["context"], THEME["font_scale"]):
         fig, ax = plt.subplots(figsize=(7, 0.6 * data["case"].nunique() + 1.8), layout="constrained")
-        sns.stripplot(data, x="steps", y="case", hue="activation", dodge=True, jitter=0.25, size=3,
-                      palette={a: ACTIVATION_COLORS[a] for a in set(data["activation"])}, ax=ax)
+        sns.stripplot(
+            data,
+            x="steps",
+            y="case",
+            hue="activation",
+            dodge=True,
+            jitter=0.25,
+            size=3,
+            palette={a: ACTIVATION_COLORS[a] for a in set(data["activation"])},
+            ax=ax,
+        )
         ax.axvline(cap, color="0.4", linestyle=":", linewidth=1)
         ax.text(cap * 1.06, -0.6, "never", ha="center", fontsize="small")
-        ax.set(xlabel="steps until std = 0 or NaN (IEEE float32 with subnormals)", ylabel="",
-               title="Repeated multiplication by one matrix")
+        ax.set(
+            xlabel="steps until std = 0 or NaN (IEEE float32 with subnormals)",
+            ylabel="",
+            title="Repeated multiplication by one matrix",
+        )
     return fig
 
 
@@ -137,8 +153,7 @@ def plot_activations(summary: pd.DataFrame) -> Figure:
                 frame = summary[(summary["activation"] == activation) & (summary["metric"] == metric)]
                 frame = frame.sort_values("x")
                 style = "--" if activation.endswith("missing_x4") else "-"
-                ax.plot(frame["x"], frame["median"], style, color=ACTIVATION_COLORS[activation],
-                        label=activation)
+                ax.plot(frame["x"], frame["median"], style, color=ACTIVATION_COLORS[activation], label=activation)
             ax.set(xlabel="x", ylabel=label)
         axes[1].legend(frameon=False, fontsize="x-small", ncols=2)
     return fig

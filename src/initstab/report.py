@@ -30,13 +30,16 @@ def config_hash(config: Mapping) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
+def _git(directory, *args: str) -> str:
+    run = subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, check=True, timeout=10)
+    return run.stdout.strip()
+
+
 def git_commit(directory: str | Path = ".") -> str:
     """The checkout's commit (with '+dirty' when it has changes), or 'unknown' outside git."""
     try:
-        run = lambda *args: subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True,  # noqa: E731
-                                           check=True, timeout=10).stdout.strip()
-        commit = run("rev-parse", "--short=12", "HEAD")
-        return commit + ("+dirty" if run("status", "--porcelain", "--untracked-files=no") else "")
+        commit = _git(directory, "rev-parse", "--short=12", "HEAD")
+        return commit + ("+dirty" if _git(directory, "status", "--porcelain", "--untracked-files=no") else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
@@ -68,8 +71,21 @@ def _rst(text: str) -> str:
 
 
 def _reproduction_html(table: pd.DataFrame) -> str:
-    shown = ["source", "cell", "experiment", "case", "metric", "layer", "n_avg", "seed_value", "median", "p01",
-             "p99", "inside", "note"]
+    shown = [
+        "source",
+        "cell",
+        "experiment",
+        "case",
+        "metric",
+        "layer",
+        "n_avg",
+        "seed_value",
+        "median",
+        "p01",
+        "p99",
+        "inside",
+        "note",
+    ]
     head = "".join(f"<th>{html.escape(c)}</th>" for c in shown)
     body = []
     for row in table.to_dict("records"):
@@ -123,10 +139,10 @@ generated {datetime.date.today().isoformat()}</p>
 (per-seed values resampled into means of <code>n_avg</code> draws, as the notebook averaged).
 Full table: <code>results/tables/reproduction.csv</code>.</p>
 {_reproduction_html(reproduction)}
-<h2>Figures</h2>{''.join(sections)}
+<h2>Figures</h2>{"".join(sections)}
 <h2 id="cite">How to cite</h2>
 <p class="cite">initstab figure <em>NAME</em> (results/figures/NAME.pdf), config hash <code>{digest}</code>,
-initstab {html.escape(versions.get('initstab', ''))}, commit <code>{html.escape(commit)}</code>.</p>
+initstab {html.escape(versions.get("initstab", ""))}, commit <code>{html.escape(commit)}</code>.</p>
 <h2 id="software">Software</h2><table>{version_rows}</table>
 </body></html>
 """

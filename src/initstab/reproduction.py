@@ -2,12 +2,14 @@
 
 A notebook prints one random draw of a statistic (often the mean of ``n_avg`` draws). We estimate that
 statistic's distribution from our seeds (by resampling means of ``n_avg`` per-seed values) and call the
-notebook's number reproduced when it lies in the 1st–99th percentile band. Order is extended to
+notebook's number reproduced when it lies in the 1st–99th percentile band (widened by half a unit of
+its last printed digit: ``tensor(0.0058)`` stands for [0.00575, 0.00585)). Order is extended to
 −inf < finite < inf < NaN, so a printed inf or NaN lies inside when our band reaches it.
 """
 
 import math
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -16,8 +18,22 @@ from initstab.combinations import job_name
 from initstab.stats import bootstrap_means, ranked_quantile
 
 COLUMNS = [
-    "source", "cell", "experiment", "case", "metric", "layer", "n_avg", "seed_value", "compared_value",
-    "median", "p01", "p99", "inside", "n_seeds", "printed_as", "note",
+    "source",
+    "cell",
+    "experiment",
+    "case",
+    "metric",
+    "layer",
+    "n_avg",
+    "seed_value",
+    "compared_value",
+    "median",
+    "p01",
+    "p99",
+    "inside",
+    "n_seeds",
+    "printed_as",
+    "note",
 ]
 CLOSED_FORMS: dict[str, Callable[[int], float]] = {
     "xavier_uniform_bound": lambda width: math.sqrt(6.0 / (width + width)),
@@ -32,9 +48,20 @@ def matrix_rows(matrices: pd.DataFrame) -> pd.DataFrame:
     keys = ["source", "cell", "init", "scale", "width", "n"]
     for (source, cell, init, scale, width, n), frame in matrices.groupby(keys, sort=False):
         magnitude = np.abs(frame["value"].to_numpy(dtype=np.float64))
-        base = {"source": source, "cell": cell, "experiment": "matrix_product", "activation": "linear",
-                "init": init, "scale": scale, "width": width, "depth": 101, "layer": n, "n_avg": 1,
-                "offset": 0, "printed_as": f"printed {int(np.sqrt(magnitude.size))}×… matrix after n = {n}"}
+        base = {
+            "source": source,
+            "cell": cell,
+            "experiment": "matrix_product",
+            "activation": "linear",
+            "init": init,
+            "scale": scale,
+            "width": width,
+            "depth": 101,
+            "layer": n,
+            "n_avg": 1,
+            "offset": 0,
+            "printed_as": f"printed {int(np.sqrt(magnitude.size))}×… matrix after n = {n}",
+        }
         rows.append(base | {"metric": "log10_abs_entry_median", "seed_value": np.median(np.log10(magnitude))})
         rows.append(base | {"metric": "max_abs_entry", "seed_value": magnitude.max()})
     return pd.DataFrame(rows)
@@ -48,9 +75,20 @@ def _rank(value: float) -> tuple[int, float]:
     return (0, value)
 
 
-def within(value: float, low: float, high: float) -> bool:
-    """low ≤ value ≤ high in the order −inf < finite < inf < NaN."""
+def within(value: float, low: float, high: float, resolution: float = 0.0) -> bool:
+    """[value ± resolution] meets [low, high] in the order −inf < finite < inf < NaN."""
+    if resolution and math.isfinite(value):
+        return _rank(low) <= _rank(value + resolution) and _rank(value - resolution) <= _rank(high)
     return _rank(low) <= _rank(value) <= _rank(high)
+
+
+def printed_resolution(text: str) -> float:
+    """Half a unit in the last printed digit: torch prints ``tensor(0.0058)`` for any value in [0.00575, 0.00585)."""
+    try:
+        exponent = Decimal(str(text).strip()).as_tuple().exponent
+    except InvalidOperation:
+        return 0.0
+    return 0.5 * 10.0**exponent if isinstance(exponent, int) else 0.0
 
 
 def _case(row: Mapping) -> str:
@@ -61,7 +99,12 @@ def _case(row: Mapping) -> str:
 def compare(row: Mapping, tables: Mapping[str, pd.DataFrame], dtype: str = "float32") -> dict:
     """One reproduction row: the printed value against our band for the same statistic."""
     compared = float(row["seed_value"]) + float(row["offset"])
-    out = {key: row.get(key) for key in COLUMNS if key in row} | {"case": _case(row), "compared_value": compared}
+    resolution = printed_resolution(row["seed_value"])
+    out = {key: row.get(key) for key in COLUMNS if key in row} | {
+        "case": _case(row),
+        "seed_value": float(row["seed_value"]),
+        "compared_value": compared,
+    }
     if row["experiment"] == "closed_form":
         ours = CLOSED_FORMS[row["metric"]](int(row["width"]))
         inside = math.isclose(ours, compared, rel_tol=1e-12)
@@ -80,11 +123,15 @@ def compare(row: Mapping, tables: Mapping[str, pd.DataFrame], dtype: str = "floa
         return out | {"inside": pd.NA, "note": f"job {job} not in this config"}
     sample = bootstrap_means(chosen["value"].to_numpy(dtype=np.float64), int(row["n_avg"]))
     band = {name: ranked_quantile(sample, q) for name, q in (("p01", 0.01), ("median", 0.5), ("p99", 0.99))}
-    return out | band | {"inside": within(compared, band["p01"], band["p99"]), "n_seeds": len(chosen)}
+    inside = within(compared, band["p01"], band["p99"], resolution)
+    return out | band | {"inside": inside, "n_seeds": len(chosen)}
 
 
 def reproduction_table(
-    numbers: pd.DataFrame, matrices: pd.DataFrame, tables: Mapping[str, pd.DataFrame], notes: pd.DataFrame,
+    numbers: pd.DataFrame,
+    matrices: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
+    notes: pd.DataFrame,
     dtype: str = "float32",
 ) -> pd.DataFrame:
     """All printed numbers (scalars and reduced matrices) compared with our ensembles.

@@ -52,8 +52,7 @@ def per_layer_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray]
 def per_seed_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray]):
     """Rows from (seeds,) arrays of whole-network metrics; ``layer`` is empty."""
     return [
-        _frame(spec, device, metric, values, np.arange(np.size(values)), pd.NA)
-        for metric, values in metrics.items()
+        _frame(spec, device, metric, values, np.arange(np.size(values)), pd.NA) for metric, values in metrics.items()
     ]
 
 

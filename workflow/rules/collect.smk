@@ -8,5 +8,7 @@ rule collect:
     log:
         "results/logs/collect/{experiment}.log",
     cache: "omit-software"
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/collect.py"

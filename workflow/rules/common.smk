@@ -4,10 +4,17 @@ import sys
 SRC = os.path.join(workflow.basedir, "src")
 sys.path.insert(0, SRC)
 # Scripts import the library from this checkout, the same files the jobs declare as inputs.
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
+)
 
 from initstab.catalogue import EXPERIMENTS
-from initstab.combinations import KERNEL_MODULES, combination_table, job_name_pattern, job_spec
+from initstab.combinations import (
+    KERNEL_MODULES,
+    combination_table,
+    job_name_pattern,
+    job_spec,
+)
 
 COMBINATIONS = combination_table(config)
 CONFIGURED = [name for name in EXPERIMENTS if name in config["experiments"]]
@@ -48,7 +55,9 @@ def get_job_mem_mb(wildcards):
     return int(1000 + 6 * batch_mb)
 
 
-FULL_TABLE_FIGURES = {"repeated_matrix"}  # figures that plot every seed, not the summary
+FULL_TABLE_FIGURES = {
+    "repeated_matrix"
+}  # figures that plot every seed, not the summary
 
 
 def get_figure_table(figure):
@@ -59,7 +68,12 @@ def get_figure_table(figure):
 
 def get_figure_captions():
     pngs = [path for path in figure_outputs() if path.endswith(".png")]
-    return [os.path.join(workflow.basedir, "workflow", "report", f"{os.path.basename(p)[:-4]}.rst") for p in pngs]
+    return [
+        os.path.join(
+            workflow.basedir, "workflow", "report", f"{os.path.basename(p)[:-4]}.rst"
+        )
+        for p in pngs
+    ]
 
 
 def get_reproduction_inputs(wildcards):

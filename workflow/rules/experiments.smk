@@ -8,14 +8,16 @@ rule kernel:
         get_kernel_sources,
     output:
         "results/jobs/{experiment}/{job}.csv",
-    params:
-        spec=get_job_spec,
-        device=config["device"],
     log:
         "results/logs/jobs/{experiment}/{job}.log",
+    cache: "omit-software"
+    conda:
+        "../../environment.yml"
     threads: config["threads"]
     resources:
         mem_mb=get_job_mem_mb,
-    cache: "omit-software"
+    params:
+        spec=get_job_spec,
+        device=config["device"],
     script:
         "../scripts/run_kernel.py"

@@ -9,11 +9,13 @@ rule figure_matrix_product:
             category="Figures",
         ),
         png="results/figures/matrix_product.png",
-    params:
-        figure="matrix_product",
     log:
         "results/logs/figures/matrix_product.log",
     cache: "omit-software"
+    conda:
+        "../../environment.yml"
+    params:
+        figure="matrix_product",
     script:
         "../scripts/plot.py"
 
@@ -28,10 +30,10 @@ use rule figure_matrix_product as figure_gradient_flow_scales with:
             category="Figures",
         ),
         png="results/figures/gradient_flow_scales.png",
-    params:
-        figure="gradient_flow_scales",
     log:
         "results/logs/figures/gradient_flow_scales.log",
+    params:
+        figure="gradient_flow_scales",
 
 
 use rule figure_matrix_product as figure_gradient_flow_inits with:
@@ -44,10 +46,10 @@ use rule figure_matrix_product as figure_gradient_flow_inits with:
             category="Figures",
         ),
         png="results/figures/gradient_flow_inits.png",
-    params:
-        figure="gradient_flow_inits",
     log:
         "results/logs/figures/gradient_flow_inits.log",
+    params:
+        figure="gradient_flow_inits",
 
 
 use rule figure_matrix_product as figure_forward with:
@@ -55,13 +57,15 @@ use rule figure_matrix_product as figure_forward with:
         get_figure_table("forward"),
     output:
         pdf=report(
-            "results/figures/forward.pdf", caption="../report/forward.rst", category="Figures"
+            "results/figures/forward.pdf",
+            caption="../report/forward.rst",
+            category="Figures",
         ),
         png="results/figures/forward.png",
-    params:
-        figure="forward",
     log:
         "results/logs/figures/forward.log",
+    params:
+        figure="forward",
 
 
 use rule figure_matrix_product as figure_repeated_matrix with:
@@ -74,10 +78,10 @@ use rule figure_matrix_product as figure_repeated_matrix with:
             category="Figures",
         ),
         png="results/figures/repeated_matrix.png",
-    params:
-        figure="repeated_matrix",
     log:
         "results/logs/figures/repeated_matrix.log",
+    params:
+        figure="repeated_matrix",
 
 
 use rule figure_matrix_product as figure_activations with:
@@ -90,7 +94,7 @@ use rule figure_matrix_product as figure_activations with:
             category="Figures",
         ),
         png="results/figures/activations.png",
-    params:
-        figure="activations",
     log:
         "results/logs/figures/activations.log",
+    params:
+        figure="activations",

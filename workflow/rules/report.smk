@@ -8,10 +8,12 @@ rule reproduction:
             caption="../report/reproduction.rst",
             category="Reproduction",
         ),
-    params:
-        dtype=config["dtype"],
     log:
         "results/logs/reproduction.log",
+    conda:
+        "../../environment.yml"
+    params:
+        dtype=config["dtype"],
     script:
         "../scripts/reproduction.py"
 
@@ -26,5 +28,7 @@ rule summary_report:
         "results/report/summary.html",
     log:
         "results/logs/summary_report.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/summary_report.py"

@@ -1,6 +1,5 @@
 """Concatenate per-job tables into one tidy table per experiment and its per-layer summary."""
 
-
 from initstab import stats, tidy
 from initstab.io import write_csv
 from initstab.logs import capture

@@ -11,7 +11,7 @@ log = capture(snakemake.log[0], "reproduction")
 resources = {"numbers", "matrices", "notes"}
 tables = {name: tidy.read_table(path) for name, path in snakemake.input.items() if name not in resources}
 table = reproduction_table(
-    pd.read_csv(snakemake.input.numbers, dtype={"source": "str"}),
+    pd.read_csv(snakemake.input.numbers, dtype={"source": "str", "seed_value": "str"}),
     pd.read_csv(snakemake.input.matrices, dtype={"source": "str"}),
     tables,
     pd.read_csv(snakemake.input.notes, dtype={"source": "str"}),
