@@ -16,7 +16,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from initstab.catalogue import ACTIVATIONS, INITIALIZERS  # noqa: E402
 from initstab.io import write_atomic  # noqa: E402
 
-ACTIVATION_COLORS = dict(zip(ACTIVATIONS, sns.color_palette("tab20", len(ACTIVATIONS))))
+ACTIVATION_COLORS = dict(zip(ACTIVATIONS, [*sns.color_palette("tab10"), (0.2, 0.2, 0.2), (0.37, 0.24, 0.6)]))
 INIT_COLORS = dict(zip(INITIALIZERS, sns.color_palette("colorblind", len(INITIALIZERS))))
 INIT_MARKERS = dict(zip(INITIALIZERS, ["o", "s", "D", "^", "v", "<", ">", "P", "X", "*"]))
 THEME = {"style": "whitegrid", "context": "paper", "font_scale": 1.1}
@@ -27,13 +27,29 @@ def _scale_colors(scales) -> dict:
     return dict(zip(scales, sns.color_palette("viridis", len(scales))))
 
 
-def _band(ax, frame: pd.DataFrame, color, label: str, marker=None, low="p05", high="p95") -> None:
+def _band(ax, frame: pd.DataFrame, color, label: str, marker=None, linestyle="-") -> None:
     frame = frame.sort_values("layer")
     x = frame["layer"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        ax.fill_between(x, frame[low], frame[high], color=color, alpha=0.2, linewidth=0)
+        ax.fill_between(x, frame["p05"], frame["p95"], color=color, alpha=0.2, linewidth=0)
     every = max(1, len(x) // 8)
-    ax.plot(x, frame["median"], color=color, label=label, marker=marker, markevery=every, markersize=4)
+    ax.plot(
+        x, frame["median"], color=color, label=label, marker=marker, markevery=every, markersize=4, linestyle=linestyle
+    )
+
+
+def _legend_below(ax, title=None, ncols=2) -> None:
+    ax.legend(
+        title=title, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False, fontsize="x-small", ncols=ncols
+    )
+
+
+def _placeholder(message: str) -> Figure:
+    """A figure that says why it is empty (the config has no case this figure draws)."""
+    fig, ax = plt.subplots(figsize=(5, 2), layout="constrained")
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True)
+    ax.set_axis_off()
+    return fig
 
 
 def _facets(n: int, width: float = 3.6, height: float = 3.0, ncols: int = 3):
@@ -67,6 +83,8 @@ def plot_matrix_product(summary: pd.DataFrame) -> Figure:
 
 def _gradient_panels(data: pd.DataFrame, hue: str, title: str) -> Figure:
     activations = [a for a in ACTIVATIONS if a in set(data["activation"])]
+    if not activations:
+        return _placeholder(f"{title}: no such case in this config")
     with sns.axes_style(THEME["style"]), sns.plotting_context(THEME["context"], THEME["font_scale"]):
         fig, axes = _facets(len(activations))
         colors = _scale_colors(data["scale"]) if hue == "scale" else None
@@ -79,7 +97,7 @@ def _gradient_panels(data: pd.DataFrame, hue: str, title: str) -> Figure:
             ax.set_yscale("log")
             ax.set_title(activation, color=ACTIVATION_COLORS[activation])
             ax.set(xlabel="layer l", ylabel="mean$_{ij}$ |Y$_{ij}$| (log scale)")
-        axes[0].legend(title="weight std" if hue == "scale" else "init", frameon=False, fontsize="small")
+        _legend_below(axes[len(activations) - 1], title="weight std s" if hue == "scale" else "init")
         fig.suptitle(title)
     return fig
 
@@ -100,17 +118,20 @@ def plot_forward(summary: pd.DataFrame) -> Figure:
     """Per-layer std of activations through deep stacks (cases deeper than one layer)."""
     data = summary[(summary["metric"] == "act_std") & (summary["depth"] > 1)]
     activations = [a for a in ACTIVATIONS if a in set(data["activation"])]
+    if not activations:
+        return _placeholder("Forward signal: no case deeper than one layer in this config")
     with sns.axes_style(THEME["style"]), sns.plotting_context(THEME["context"], THEME["font_scale"]):
         fig, axes = _facets(len(activations))
         for ax, activation in zip(axes, activations):
             groups = data[data["activation"] == activation].groupby(["init", "scale", "width"])
             for (init, scale, width), frame in groups:
                 label = f"{init} s={scale:g} (k={width})"
-                _band(ax, frame, INIT_COLORS[init], label, marker=INIT_MARKERS[init])
+                style = "-" if scale == 1 else "-."
+                _band(ax, frame, INIT_COLORS[init], label, marker=INIT_MARKERS[init], linestyle=style)
             ax.set_yscale("log")
             ax.set_title(activation, color=ACTIVATION_COLORS[activation])
             ax.set(xlabel="layer l", ylabel="std of x$_l$ (log scale)")
-            ax.legend(frameon=False, fontsize="x-small")
+            _legend_below(ax, ncols=1)
         fig.suptitle("Forward signal through deep stacks")
     return fig
 

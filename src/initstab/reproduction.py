@@ -136,11 +136,13 @@ def reproduction_table(
 ) -> pd.DataFrame:
     """All printed numbers (scalars and reduced matrices) compared with our ensembles.
 
-    ``tables`` maps experiment → its tidy table; ``notes`` (source, cell, metric, note)
+    ``tables`` maps experiment → its tidy table; ``notes`` (source, cell, metric, scale, note)
     explains rows whose number lies outside the band.
     """
     rows = pd.concat([numbers, matrix_rows(matrices)], ignore_index=True)
     result = pd.DataFrame([compare(row, tables, dtype) for row in rows.to_dict("records")])
-    result = result.drop(columns=["note"], errors="ignore")
-    result = result.merge(notes, on=["source", "cell", "metric"], how="left")
+    missing = result.pop("note") if "note" in result else pd.Series(pd.NA, index=result.index)
+    result["scale"] = rows["scale"].astype(float).to_numpy()
+    result = result.merge(notes, on=["source", "cell", "metric", "scale"], how="left")
+    result["note"] = missing.where(missing.notna(), result["note"])  # "not in this config" comes first
     return result.reindex(columns=COLUMNS)
