@@ -1,6 +1,13 @@
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = Path(__file__).parent / "data" / "tiny_config.yaml"
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -14,3 +21,55 @@ def tf():
     import tensorflow
 
     return tensorflow
+
+
+def snakemake(
+    workdir: Path,
+    *args: str,
+    config: str = "config.yaml",
+    check: bool = True,
+    cache: Path | None = None,
+    snakefile: Path = REPO / "Snakefile",
+    timeout: float = 900,
+) -> subprocess.CompletedProcess:
+    """Run the workflow in ``workdir`` with an output cache of the test's own (default: workdir/../cache)."""
+    command = [
+        str(Path(sys.executable).parent / "snakemake"),
+        "-s",
+        str(snakefile),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(workdir / config),
+        *args,
+    ]
+    env = os.environ | {"SNAKEMAKE_OUTPUT_CACHE": str(cache or workdir.parent / "cache")}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    if check and run.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")
+    return run
+
+
+def new_workdir(tmp_path_factory, name: str, config: dict | None = None) -> Path:
+    """A fresh working directory holding the tiny config (or ``config``)."""
+    import yaml
+
+    workdir = tmp_path_factory.mktemp(name)
+    if config is None:
+        shutil.copy(TINY, workdir / "config.yaml")
+    else:
+        (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def tiny_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("tiny_cache")
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory, tiny_cache) -> Path:
+    """The tiny config run once, cold, with --cores 2 (its cache is `tiny_cache`)."""
+    workdir = new_workdir(tmp_path_factory, "tiny")
+    snakemake(workdir, "--cores", "2", cache=tiny_cache)
+    return workdir

@@ -1,50 +1,19 @@
 """The real workflow on a tiny config, end to end, in a temporary directory."""
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import TINY, snakemake
 from PIL import Image
 
 from initstab import reproduction, tidy
 from initstab.catalogue import EXPERIMENTS
 from initstab.combinations import combination_table
-from initstab.report import config_hash
+from initstab.provenance import experiment_hash
 
-REPO = Path(__file__).resolve().parents[1]
-TINY = Path(__file__).parent / "data" / "tiny_config.yaml"
 FIGURES = ["matrix_product", "gradient_flow_scales", "gradient_flow_inits", "forward", "repeated_matrix", "activations"]
 pytestmark = pytest.mark.workflow
-
-
-def snakemake(workdir: Path, *args: str, config: str = "config.yaml", check: bool = True):
-    command = [
-        str(Path(sys.executable).parent / "snakemake"),
-        "-s",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / config),
-        *args,
-    ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    if check and run.returncode != 0:
-        raise AssertionError(f"{' '.join(command)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")
-    return run
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("tiny")
-    shutil.copy(TINY, workdir / "config.yaml")
-    snakemake(workdir, "--cores", "2")
-    return workdir
 
 
 def test_every_job_writes_its_table(tiny):
@@ -78,14 +47,16 @@ def test_tables_hold_the_expected_math(tiny):
 
 
 def test_figures_are_pdf_and_300_dpi_png_with_provenance(tiny):
-    digest = config_hash(yaml.safe_load((tiny / "config.yaml").read_text()) | {})
+    config = yaml.safe_load((tiny / "config.yaml").read_text()) | {"seed": 1, "dtype": "float32"}
     for name in FIGURES:
+        experiment = next(e for e in EXPERIMENTS if name.startswith(e))
+        digest = experiment_hash(config, experiment)
         pdf = (tiny / "results" / "figures" / f"{name}.pdf").read_bytes()
-        assert pdf.startswith(b"%PDF")
+        assert pdf.startswith(b"%PDF") and f"initstab figure {name}".encode() in pdf
         with Image.open(tiny / "results" / "figures" / f"{name}.png") as png:
             assert round(png.info["dpi"][0]) == 300 and png.size[0] > 1000
-            assert "config " in png.text["Subject"]
-    assert digest  # the report test checks the hash itself
+            assert png.text["Subject"].startswith(f"experiment config {digest}; commit ")
+            assert "tensorflow" in png.text["Keywords"]
 
 
 def test_reproduction_table_and_summary_report(tiny):
@@ -98,30 +69,28 @@ def test_reproduction_table_and_summary_report(tiny):
     assert len(judged) > 0  # the tiny config's conv-matrix case is among the seed cells
     assert table[table["inside"].isna()]["note"].str.contains("not in this config").all()
     page = (tiny / "results" / "report" / "summary.html").read_text()
-    config = yaml.safe_load((tiny / "config.yaml").read_text())
     assert page.count("data:image/png;base64,") == len(FIGURES)
     for name in FIGURES:
         assert f'id="{name}"' in page
     assert "tensorflow" in page and "How to cite" in page
-    assert len(config_hash(config)) == 12
 
 
-def test_rerun_with_nothing_changed_has_nothing_to_do(tiny):
-    run = snakemake(tiny, "-n", "--cores", "2")
+def test_rerun_with_nothing_changed_has_nothing_to_do(tiny, tiny_cache):
+    run = snakemake(tiny, "-n", "--cores", "2", cache=tiny_cache)
     assert "Nothing to be done" in run.stdout + run.stderr
 
 
-def test_snakemake_report_builds(tiny):
-    snakemake(tiny, "--report", "results/report/workflow.html")
+def test_snakemake_report_builds(tiny, tiny_cache):
+    snakemake(tiny, "--report", "results/report/workflow.html", cache=tiny_cache)
     assert (tiny / "results" / "report" / "workflow.html").stat().st_size > 10_000
 
 
-def test_bad_config_stops_before_any_job_and_keeps_results(tiny):
+def test_bad_config_stops_before_any_job_and_keeps_results(tiny, tiny_cache):
     before = {p: p.stat().st_mtime_ns for p in (tiny / "results").rglob("*.csv")}
     bad = yaml.safe_load(TINY.read_text())
     bad["experiments"]["gradient_flow"]["cases"][0]["activations"] = ["relu", "swish"]
     (tiny / "bad.yaml").write_text(yaml.safe_dump(bad))
-    run = snakemake(tiny, "--cores", "2", config="bad.yaml", check=False)
+    run = snakemake(tiny, "--cores", "2", config="bad.yaml", check=False, cache=tiny_cache)
     assert run.returncode != 0
     assert "'swish' is not one of" in run.stdout + run.stderr
     after = {p: p.stat().st_mtime_ns for p in (tiny / "results").rglob("*.csv")}

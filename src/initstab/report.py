@@ -1,20 +1,14 @@
-"""The summary report: one self-contained HTML page (figures embedded), plus provenance helpers."""
+"""The summary report: one self-contained HTML page with the figures embedded."""
 
 import base64
 import datetime
-import hashlib
 import html
-import json
-import platform
-import subprocess
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 from docutils.core import publish_parts
 
-PACKAGES = ["initstab", "tensorflow", "numpy", "pandas", "scipy", "matplotlib", "seaborn", "snakemake"]
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}
@@ -22,48 +16,6 @@ td.text{text-align:left}tr.pass td.verdict{background:#d8f0d8}tr.fail td.verdict
 tr.na td.verdict{background:#eee}figure{margin:2em 0}img{max-width:100%;border:1px solid #eee}
 code,pre{background:#f4f4f4}.cite{background:#f4f4f4;padding:.5em 1em;border-left:4px solid #888}
 """
-
-
-def config_hash(config: Mapping) -> str:
-    """First 12 hex digits of the SHA-256 of the config as canonical JSON (what the report and figures cite)."""
-    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
-
-
-def _git(directory, *args: str) -> str:
-    run = subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, check=True, timeout=10)
-    return run.stdout.strip()
-
-
-def git_commit(directory: str | Path = ".") -> str:
-    """The checkout's commit (with '+dirty' when it has changes), or 'unknown' outside git."""
-    try:
-        commit = _git(directory, "rev-parse", "--short=12", "HEAD")
-        return commit + ("+dirty" if _git(directory, "status", "--porcelain", "--untracked-files=no") else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def software_versions() -> dict[str, str]:
-    """Versions of Python and the packages the results depend on (read from metadata: no TensorFlow import)."""
-    versions = {"python": platform.python_version()}
-    for package in PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    return versions
-
-
-def provenance(config: Mapping, directory: str | Path = ".") -> dict[str, str]:
-    """Metadata for figure files: config hash, versions, commit and date."""
-    versions = software_versions()
-    return {
-        "Title": "initstab figure",
-        "Subject": f"config {config_hash(config)}; commit {git_commit(directory)}",
-        "Keywords": "; ".join(f"{k} {v}" for k, v in versions.items()),
-        "Creator": f"initstab {versions['initstab']}, {datetime.date.today().isoformat()}",
-    }
 
 
 def _rst(text: str) -> str:
@@ -108,12 +60,12 @@ def _reproduction_html(table: pd.DataFrame) -> str:
 def summary_html(
     reproduction: pd.DataFrame,
     figures: Sequence[tuple[str, str, str]],
-    config: Mapping,
+    digest: str,
     versions: Mapping[str, str],
     commit: str,
 ) -> str:
-    """The report page. ``figures``: (stable name, PNG path, caption in reStructuredText)."""
-    digest = config_hash(config)
+    """The report page. ``figures``: (stable name, PNG path, caption in reStructuredText); ``digest``: the
+    config hash (initstab.provenance.config_hash)."""
     passed = int((reproduction["inside"] == True).sum())  # noqa: E712 - column holds True/False/NA
     judged = int(reproduction["inside"].notna().sum())
     toc = "".join(f'<li><a href="#{name}">{name}</a></li>' for name, _, _ in figures)

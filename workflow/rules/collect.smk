@@ -3,8 +3,7 @@ rule collect:
     input:
         get_job_outputs,
     output:
-        table="results/tables/{experiment}.csv",
-        summary="results/tables/{experiment}_summary.csv",
+        multiext("results/tables/{experiment}", table=".csv", summary="_summary.csv"),
     log:
         "results/logs/collect/{experiment}.log",
     cache: "omit-software"

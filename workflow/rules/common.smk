@@ -8,7 +8,19 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
 )
 
+# Between-workflow output cache (enabled by profiles/default): a per-user directory unless the user moved it.
+os.environ.setdefault(
+    "SNAKEMAKE_OUTPUT_CACHE",
+    os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+        "initstab",
+        "snakemake-output-cache",
+    ),
+)
+os.makedirs(os.environ.get("SNAKEMAKE_OUTPUT_CACHE"), exist_ok=True)
+
 from initstab.catalogue import EXPERIMENTS
+from initstab.provenance import config_hash, experiment_hash, software_versions
 from initstab.combinations import (
     KERNEL_MODULES,
     combination_table,
@@ -55,6 +67,7 @@ def get_job_mem_mb(wildcards):
     return int(1000 + 6 * batch_mb)
 
 
+FIGURE_NAMES = [figure for figures in FIGURES.values() for figure in figures]
 FULL_TABLE_FIGURES = {
     "repeated_matrix"
 }  # figures that plot every seed, not the summary
@@ -84,6 +97,29 @@ def get_reproduction_inputs(wildcards):
         "numbers": f"{resources}/seed_numbers.csv",
         "matrices": f"{resources}/seed_matrices.csv",
         "notes": f"{resources}/reproduction_notes.csv",
+    }
+
+
+CONFIG_HASH = config_hash(config)
+
+
+def figure_files(name):
+    """PDF (in the report, with its caption) and PNG of one figure, as one multiext output the cache can store."""
+    pdf, png = multiext(f"results/figures/{name}", ".pdf", ".png")
+    caption = os.path.join(workflow.basedir, "workflow", "report", f"{name}.rst")
+    return [report(pdf, caption=caption, category="Figures"), png]
+
+
+def figure_provenance(figure=None):
+    """What a figure (its experiment's config hash) or the report (the whole config's) states about its making;
+    passed as params, so the cache key includes it and a figure reruns only when its own experiment changes.
+    """
+    if figure is None:
+        return {"config_hash": CONFIG_HASH, "versions": software_versions()}
+    experiment = next(e for e, figures in FIGURES.items() if figure in figures)
+    return {
+        "config_hash": experiment_hash(config, experiment),
+        "versions": software_versions(),
     }
 
 

@@ -10,6 +10,7 @@ rule reproduction:
         ),
     log:
         "results/logs/reproduction.log",
+    cache: "omit-software"
     conda:
         "../../environment.yml"
     params:
@@ -28,7 +29,10 @@ rule summary_report:
         "results/report/summary.html",
     log:
         "results/logs/summary_report.log",
+    cache: "omit-software"
     conda:
         "../../environment.yml"
+    params:
+        provenance=figure_provenance(),
     script:
         "../scripts/summary_report.py"

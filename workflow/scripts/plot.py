@@ -4,12 +4,14 @@ import pandas as pd
 
 from initstab import figures, tidy
 from initstab.logs import capture
-from initstab.report import provenance
+from initstab.provenance import figure_metadata, git_commit
 
 log = capture(snakemake.log[0], "figure")
-name = snakemake.params.figure
+name, provenance = snakemake.params.figure, snakemake.params.provenance
 path = snakemake.input[0]
-table = tidy.read_table(path) if not path.endswith("_summary.csv") else pd.read_csv(path, dtype={"layer": "Int64"})
+table = pd.read_csv(path, dtype={"layer": "Int64"}) if path.endswith("_summary.csv") else tidy.read_table(path)
 fig = figures.FIGURES[name](table)
-figures.save(fig, snakemake.output.pdf, snakemake.output.png, provenance(snakemake.config))
+metadata = figure_metadata(name, provenance["config_hash"], provenance["versions"], git_commit(snakemake.scriptdir))
+pdf, png = snakemake.output
+figures.save(fig, pdf, png, metadata)
 log.info("figure %s from %d rows of %s", name, len(table), path)

@@ -7,6 +7,7 @@ import pandas as pd
 from initstab import report
 from initstab.io import write_atomic
 from initstab.logs import capture
+from initstab.provenance import git_commit
 
 log = capture(snakemake.log[0], "summary_report")
 figures = [
@@ -16,9 +17,9 @@ figures = [
 page = report.summary_html(
     pd.read_csv(snakemake.input.reproduction, dtype={"source": "str"}),
     figures,
-    snakemake.config,
-    report.software_versions(),
-    report.git_commit(snakemake.scriptdir),
+    snakemake.params.provenance["config_hash"],
+    snakemake.params.provenance["versions"],
+    git_commit(snakemake.scriptdir),
 )
 write_atomic(snakemake.output[0], lambda tmp: Path(tmp).write_text(page))
 log.info("wrote %s (%d figures)", snakemake.output[0], len(figures))

@@ -1,0 +1,123 @@
+"""Caching by input hash, exact reruns, determinism and interruption, on the real workflow (tiny config)."""
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, TINY, new_workdir, snakemake
+
+from initstab.combinations import combination_table
+
+pytestmark = pytest.mark.workflow
+CONFIG = yaml.safe_load(TINY.read_text())
+
+
+def ran(workdir: Path, kind: str) -> set[str]:
+    """Jobs of one kind (jobs, collect, figures) that really ran here: their log has content.
+
+    Snakemake creates an empty log for a job it restores from the cache; a job that runs writes to it.
+    """
+    logs = (workdir / "results" / "logs" / kind).rglob("*.log")
+    return {f"{p.parent.name}/{p.stem}" if kind == "jobs" else p.stem for p in logs if p.stat().st_size > 0}
+
+
+def kernel_logs(workdir: Path) -> set[str]:
+    return ran(workdir, "jobs")
+
+
+def table_bytes(workdir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((workdir / "results" / "tables").glob("*.csv"))}
+
+
+def all_jobs(config=CONFIG) -> set[str]:
+    return {f"{experiment}/{job}" for experiment, job in combination_table(config)}
+
+
+def test_cache_holds_one_distinct_entry_per_output(tiny, tiny_cache):
+    """Every cached output has its own entry: no two combinations (or files) share a hash."""
+    n_jobs = len(all_jobs())
+    expected = n_jobs + 2 * 5 + 2 * 6 + 1 + 1  # job CSVs, table+summary, pdf+png, reproduction, report
+    entries = [p for p in tiny_cache.iterdir() if p.is_file()]
+    assert len(entries) == expected
+    assert len({p.name[:64] for p in entries}) == n_jobs + 5 + 6 + 1 + 1  # one provenance hash per job
+    assert kernel_logs(tiny) == all_jobs()
+
+
+def test_fresh_results_are_restored_from_the_cache_without_tensorflow(tiny, tiny_cache, tmp_path_factory):
+    workdir = new_workdir(tmp_path_factory, "restored")
+    run = snakemake(workdir, "--cores", "2", cache=tiny_cache)
+    assert "from cache" in run.stdout + run.stderr
+    assert kernel_logs(workdir) == set()  # no TensorFlow job ran
+    assert ran(workdir, "collect") == ran(workdir, "figures") == set()
+    assert table_bytes(workdir) == table_bytes(tiny)
+    for name in ["summary.html"]:
+        assert (workdir / "results" / "report" / name).read_bytes() == (tiny / "results" / "report" / name).read_bytes()
+
+
+def test_changing_one_scale_reruns_only_its_jobs_and_their_dependents(tiny, tiny_cache, tmp_path_factory):
+    config = yaml.safe_load(TINY.read_text())
+    config["experiments"]["gradient_flow"]["cases"][0]["scales"] = [0.5]
+    workdir = new_workdir(tmp_path_factory, "rescaled", config)
+    snakemake(workdir, "--cores", "2", cache=tiny_cache)
+    assert kernel_logs(workdir) == all_jobs(config) - all_jobs()
+    assert len(kernel_logs(workdir)) == 2
+    assert ran(workdir, "collect") == {"gradient_flow"}
+    assert ran(workdir, "figures") == {"gradient_flow_scales", "gradient_flow_inits"}
+
+
+def test_editing_a_kernel_module_misses_the_cache(tiny, tiny_cache, tmp_path_factory):
+    checkout = tmp_path_factory.mktemp("checkout")
+    for item in ["Snakefile", "workflow", "src", "profiles", "environment.yml"]:
+        (shutil.copytree if (REPO / item).is_dir() else shutil.copy)(REPO / item, checkout / item)
+    kernels = checkout / "src" / "initstab" / "kernels.py"
+    kernels.write_text(kernels.read_text() + "\n# an edit that changes the file's hash\n")
+    workdir = new_workdir(tmp_path_factory, "edited")
+    snakemake(workdir, "--cores", "2", cache=tiny_cache, snakefile=checkout / "Snakefile")
+    assert kernel_logs(workdir) == all_jobs()  # every job imports kernels.py, so every job ran again
+    assert table_bytes(workdir) == table_bytes(tiny)  # a comment changes no number
+
+
+def test_tables_are_bit_identical_with_one_core(tiny, tmp_path_factory):
+    workdir = new_workdir(tmp_path_factory, "one_core")
+    snakemake(workdir, "--cores", "1", cache=tmp_path_factory.mktemp("cache_one_core"))
+    assert kernel_logs(workdir) == all_jobs()
+    assert table_bytes(workdir) == table_bytes(tiny)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig):
+    workdir = new_workdir(tmp_path_factory, f"interrupted_{sig.name}")
+    cache = tmp_path_factory.mktemp(f"cache_{sig.name}")
+    command = [
+        str(Path(sys.executable).parent / "snakemake"),
+        "-s",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(workdir / "config.yaml"),
+        "--cores",
+        "2",
+    ]
+    env = {**__import__("os").environ, "SNAKEMAKE_OUTPUT_CACHE": str(cache)}
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    jobs = workdir / "results" / "jobs"
+    deadline = time.monotonic() + 300
+    while not (jobs.exists() and any(jobs.rglob("*.csv"))) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    __import__("os").killpg(process.pid, sig)  # the whole process group, jobs included
+    process.wait(timeout=120)
+    assert process.returncode != 0
+    assert not (workdir / "results" / "report" / "summary.html").exists()
+    if sig == signal.SIGKILL:  # a killed Snakemake leaves its lock; the README tells users to unlock
+        snakemake(workdir, "--unlock", cache=cache)
+    snakemake(workdir, "--cores", "2", cache=cache)
+    assert table_bytes(workdir) == table_bytes(tiny)
+    assert not list((workdir / "results").rglob("*.tmp"))
