@@ -70,12 +70,18 @@ def test_changing_one_scale_reruns_only_its_jobs_and_their_dependents(tiny, tiny
     assert ran(workdir, "figures") == {"gradient_flow_scales", "gradient_flow_inits"}
 
 
-def test_editing_a_kernel_module_misses_the_cache(tiny, tiny_cache, tmp_path_factory):
+def copy_checkout(tmp_path_factory, edit_kernels) -> Path:
+    """A copy of the workflow whose src/initstab/kernels.py text is passed through ``edit_kernels``."""
     checkout = tmp_path_factory.mktemp("checkout")
     for item in ["Snakefile", "workflow", "src", "profiles", "environment.yml"]:
         (shutil.copytree if (REPO / item).is_dir() else shutil.copy)(REPO / item, checkout / item)
     kernels = checkout / "src" / "initstab" / "kernels.py"
-    kernels.write_text(kernels.read_text() + "\n# an edit that changes the file's hash\n")
+    kernels.write_text(edit_kernels(kernels.read_text()))
+    return checkout
+
+
+def test_editing_a_kernel_module_misses_the_cache(tiny, tiny_cache, tmp_path_factory):
+    checkout = copy_checkout(tmp_path_factory, lambda text: text + "\n# an edit that changes the file's hash\n")
     workdir = new_workdir(tmp_path_factory, "edited")
     snakemake(workdir, "--cores", "2", cache=tiny_cache, snakefile=checkout / "Snakefile")
     assert kernel_logs(workdir) == all_jobs()  # every job imports kernels.py, so every job ran again
@@ -121,3 +127,32 @@ def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig)
     snakemake(workdir, "--cores", "2", cache=cache)
     assert table_bytes(workdir) == table_bytes(tiny)
     assert not list((workdir / "results").rglob("*.tmp"))
+
+
+def test_a_failing_job_fails_alone_and_keep_going_finishes_the_rest(tmp_path_factory):
+    """A kernel that dies (here: MemoryError injected into gradient_flow) leaves its cause in its own log."""
+    crash = "def gradient_flow(\n"
+    checkout = copy_checkout(
+        tmp_path_factory,
+        lambda text: text.replace(
+            crash, "def gradient_flow(*a, **k):\n    raise MemoryError('out of memory')\n\n\ndef _unused(\n"
+        ),
+    )
+    workdir = new_workdir(tmp_path_factory, "failing")
+    run = snakemake(
+        workdir,
+        "--cores",
+        "2",
+        "--keep-going",
+        cache=tmp_path_factory.mktemp("cache_failing"),
+        snakefile=checkout / "Snakefile",
+        check=False,
+    )
+    assert run.returncode != 0
+    failed = {job for job in all_jobs() if job.startswith("gradient_flow/")}
+    for job in failed:
+        assert "MemoryError: out of memory" in (workdir / "results" / "logs" / "jobs" / f"{job}.log").read_text()
+    assert kernel_logs(workdir) == all_jobs()  # every job ran; only gradient_flow's failed
+    for experiment in ["matrix_product", "forward", "repeated_matrix", "activations"]:
+        assert (workdir / "results" / "tables" / f"{experiment}.csv").exists()
+    assert not (workdir / "results" / "tables" / "gradient_flow.csv").exists()

@@ -151,3 +151,22 @@ def test_repeated_matrix_relu_overflow_and_never(tf):
     assert np.all(np.isfinite(grow["steps_until_degenerate"]))
     capped = kernels.repeated_matrix("linear", "normal", 1.0, 8, 10, 4, "float32", job_seed=1)
     assert np.all(np.isinf(capped["steps_until_degenerate"]))
+
+
+@pytest.mark.parametrize(("dtype", "smallest_normal"), [("bfloat16", -126), ("float64", -1022)])
+def test_repeated_matrix_thresholds_follow_the_dtype(tf, dtype, smallest_normal):
+    """U(±0.01) at width 32 decays ~2^-3.9 per step: the flush-to-zero count ≈ (−log2 max|M| − 126…)/3.9."""
+    from initstab import kernels
+
+    out = kernels.repeated_matrix("linear", "uniform", 0.01, 32, 2000, 4, dtype, job_seed=2)
+    ieee, ftz = out["steps_until_degenerate"], out["steps_until_degenerate_ftz"]
+    assert np.all(np.isfinite(ftz)) and np.all(ftz <= ieee)
+    decay = math.log2(0.01 / math.sqrt(3) * math.sqrt(32))  # log2 of the circular-law spectral radius
+    assert np.median(ftz) == pytest.approx((smallest_normal - math.log2(0.01)) / decay, rel=0.2)
+
+
+def test_repeated_matrix_runs_in_float16(tf):
+    from initstab import kernels
+
+    out = kernels.repeated_matrix("relu", "uniform", 0.2, 8, 100, 4, "float16", job_seed=2)
+    assert np.all(out["steps_until_degenerate_ftz"] <= out["steps_until_degenerate"])

@@ -6,6 +6,7 @@ are reduced in float64 (exact for float32 values); ``*_native`` statistics are r
 notebooks do, and are what the reproduction table compares with their printed numbers.
 """
 
+import ml_dtypes
 import numpy as np
 import tensorflow as tf
 
@@ -158,7 +159,7 @@ def repeated_matrix(
     """
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
-    info = np.finfo(np.dtype(dtype))
+    info = ml_dtypes.finfo(dt.as_numpy_dtype)  # numpy's finfo knows no bfloat16
     ieee_zero = float(np.log2(info.smallest_subnormal)) - 1.0
     ftz_zero, overflow = float(np.log2(info.smallest_normal)), float(np.log2(info.max))
     never = tf.fill([seeds], tf.constant(np.inf, F64))
