@@ -10,7 +10,8 @@ import pandas as pd
 from docutils.core import publish_parts
 
 STYLE = """
-body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+body{font-family:system-ui,sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}
+.scroll{overflow-x:auto}td.note{min-width:30em;font-size:.9em}
 table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}
 td.text{text-align:left}tr.pass td.verdict{background:#d8f0d8}tr.fail td.verdict{background:#f6d0d0}
 tr.na td.verdict{background:#eee}figure{margin:2em 0}img{max-width:100%;border:1px solid #eee}
@@ -52,9 +53,10 @@ def _reproduction_html(table: pd.DataFrame) -> str:
             elif isinstance(value, float):
                 cells.append(f"<td>{'' if pd.isna(value) and column in ('layer', 'note') else f'{value:.4g}'}</td>")
             else:
-                cells.append(f'<td class="text">{html.escape("" if pd.isna(value) else str(value))}</td>')
+                css_class = "text note" if column == "note" else "text"
+                cells.append(f'<td class="{css_class}">{html.escape("" if pd.isna(value) else str(value))}</td>')
         body.append(f'<tr class="{css}">{"".join(cells)}</tr>')
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+    return f"<div class='scroll'><table><tr>{head}</tr>{''.join(body)}</table></div>"
 
 
 def summary_html(

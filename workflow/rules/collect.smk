@@ -1,7 +1,8 @@
 rule collect:
     """Concatenate an experiment's job CSVs into one tidy table and summarize it per layer and metric."""
     input:
-        get_job_outputs,
+        jobs=get_job_outputs,
+        library=get_library_sources(),
     output:
         multiext("results/tables/{experiment}", table=".csv", summary="_summary.csv"),
     log:

@@ -52,6 +52,18 @@ def get_kernel_sources(wildcards):
     return [os.path.join(SRC, "initstab", f"{module}.py") for module in KERNEL_MODULES]
 
 
+LIBRARY_SOURCES = sorted(
+    os.path.join(SRC, "initstab", name)
+    for name in os.listdir(os.path.join(SRC, "initstab"))
+    if name.endswith(".py")
+)
+
+
+def get_library_sources():
+    """Every library module: inputs of the cheap derived rules, so a library change invalidates their cache."""
+    return LIBRARY_SOURCES
+
+
 def get_job_outputs(wildcards):
     return [
         f"results/jobs/{experiment}/{job}.csv"
@@ -94,6 +106,7 @@ def get_reproduction_inputs(wildcards):
     tables = {e: f"results/tables/{e}.csv" for e in CONFIGURED if e != "activations"}
     resources = os.path.join(workflow.basedir, "workflow", "resources")
     return tables | {
+        "library": get_library_sources(),
         "numbers": f"{resources}/seed_numbers.csv",
         "matrices": f"{resources}/seed_matrices.csv",
         "notes": f"{resources}/reproduction_notes.csv",

@@ -5,7 +5,8 @@ for figure in FIGURE_NAMES:
         name:
             f"figure_{figure}"
         input:
-            get_figure_table(figure),
+            table=get_figure_table(figure),
+            library=get_library_sources(),
         output:
             figure_files(figure),
         log:

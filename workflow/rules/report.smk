@@ -25,6 +25,7 @@ rule summary_report:
         reproduction="results/tables/reproduction.csv",
         figures=[path for path in figure_outputs() if path.endswith(".png")],
         captions=get_figure_captions(),
+        library=get_library_sources(),
     output:
         "results/report/summary.html",
     log:

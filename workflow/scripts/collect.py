@@ -5,9 +5,9 @@ from initstab.io import write_csv
 from initstab.logs import capture
 
 log = capture(snakemake.log[0], "collect")
-table = tidy.assemble([tidy.read_table(path) for path in snakemake.input])
+table = tidy.assemble([tidy.read_table(path) for path in snakemake.input.jobs])
 tidy.validate(table)
-log.info("%d rows from %d jobs; %d non-finite", len(table), len(snakemake.input), (~table["finite"]).sum())
+log.info("%d rows from %d jobs; %d non-finite", len(table), len(snakemake.input.jobs), (~table["finite"]).sum())
 write_csv(table, snakemake.output.table)
 summary = stats.summarize(table, [*tidy.SPEC_COLUMNS, "layer", "x", "metric"])
 write_csv(summary, snakemake.output.summary)

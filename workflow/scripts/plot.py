@@ -8,7 +8,7 @@ from initstab.provenance import figure_metadata, git_commit
 
 log = capture(snakemake.log[0], "figure")
 name, provenance = snakemake.params.figure, snakemake.params.provenance
-path = snakemake.input[0]
+path = snakemake.input.table
 table = pd.read_csv(path, dtype={"layer": "Int64"}) if path.endswith("_summary.csv") else tidy.read_table(path)
 fig = figures.FIGURES[name](table)
 metadata = figure_metadata(name, provenance["config_hash"], provenance["versions"], git_commit(snakemake.scriptdir))

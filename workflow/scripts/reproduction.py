@@ -8,7 +8,7 @@ from initstab.logs import capture
 from initstab.reproduction import reproduction_table
 
 log = capture(snakemake.log[0], "reproduction")
-resources = {"numbers", "matrices", "notes"}
+resources = {"numbers", "matrices", "notes", "library"}
 tables = {name: tidy.read_table(path) for name, path in snakemake.input.items() if name not in resources}
 table = reproduction_table(
     pd.read_csv(snakemake.input.numbers, dtype={"source": "str", "seed_value": "str"}),
