@@ -85,6 +85,13 @@ FULL_TABLE_FIGURES = {
 }  # figures that plot every seed, not the summary
 
 
+def get_job_gpus(wildcards):
+    """GPUs a kernel job asks for: 1 with `device: gpu` (SLURM maps it to a GPU request; locally
+    `--resources gpu=N` throttles), 0 otherwise (`auto` uses a GPU only when the node happens to have one).
+    """
+    return 1 if config["device"] == "gpu" else 0
+
+
 def get_figure_table(figure):
     experiment = next(e for e, figures in FIGURES.items() if figure in figures)
     suffix = "" if figure in FULL_TABLE_FIGURES else "_summary"

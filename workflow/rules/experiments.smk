@@ -16,6 +16,8 @@ rule kernel:
     threads: config["threads"]
     resources:
         mem_mb=get_job_mem_mb,
+        runtime=10,
+        gpu=get_job_gpus,
     params:
         spec=get_job_spec,
         device=config["device"],

@@ -12,6 +12,7 @@ for figure in FIGURE_NAMES:
         log:
             f"results/logs/figures/{figure}.log",
         cache: "omit-software"
+        localrule: True
         conda:
             "../../environment.yml"
         params:

@@ -11,6 +11,7 @@ rule reproduction:
     log:
         "results/logs/reproduction.log",
     cache: "omit-software"
+    localrule: True
     conda:
         "../../environment.yml"
     params:
@@ -31,6 +32,7 @@ rule summary_report:
     log:
         "results/logs/summary_report.log",
     cache: "omit-software"
+    localrule: True
     conda:
         "../../environment.yml"
     params:
