@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 from docutils.core import publish_parts
 
+from initstab.reproduction import COLUMNS
+
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}
 .scroll{overflow-x:auto}td.note{min-width:30em;font-size:.9em}
@@ -24,21 +26,8 @@ def _rst(text: str) -> str:
 
 
 def _reproduction_html(table: pd.DataFrame) -> str:
-    shown = [
-        "source",
-        "cell",
-        "experiment",
-        "case",
-        "metric",
-        "layer",
-        "n_avg",
-        "seed_value",
-        "median",
-        "p01",
-        "p99",
-        "inside",
-        "note",
-    ]
+    hidden = {"compared_value", "n_seeds", "printed_as"}  # in the CSV; the page keeps to what a reader compares
+    shown = [column for column in COLUMNS if column not in hidden]
     head = "".join(f"<th>{html.escape(c)}</th>" for c in shown)
     body = []
     for row in table.to_dict("records"):

@@ -4,7 +4,7 @@ rule collect:
         jobs=get_job_outputs,
         library=get_library_sources(),
     output:
-        multiext("results/tables/{experiment}", table=".csv", summary="_summary.csv"),
+        table_files(),
     log:
         "results/logs/collect/{experiment}.log",
     cache: "omit-software"

@@ -130,6 +130,16 @@ def figure_files(name):
     return [report(pdf, caption=caption, category="Figures"), png]
 
 
+def table_files():
+    """An experiment's tidy table and its summary (the latter in the report), as one multiext output."""
+    table, summary = multiext("results/tables/{experiment}", ".csv", "_summary.csv")
+    caption = os.path.join(workflow.basedir, "workflow", "report", "summary_table.rst")
+    in_report = report(
+        summary, caption=caption, category="Tables", subcategory="{experiment}"
+    )
+    return [table, in_report]
+
+
 def figure_provenance(figure=None):
     """What a figure (its experiment's config hash) or the report (the whole config's) states about its making;
     passed as params, so the cache key includes it and a figure reruns only when its own experiment changes.
