@@ -41,3 +41,11 @@ def test_declared_kernel_sources_cover_every_module_a_job_imports():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     imported = {"__init__" if m == "initstab" else m.split(".")[-1] for m in out.split()}
     assert imported <= set(KERNEL_MODULES), imported - set(KERNEL_MODULES)
+
+
+def test_collect_plot_and_report_code_never_imports_tensorflow():
+    """Only kernel jobs pay TensorFlow's ~3 s import; the Snakefile and every other script stay light."""
+    modules = "catalogue, combinations, figures, io, logs, provenance, report, reproduction, stats, tidy"
+    code = f"import sys; from initstab import {modules}; print('tensorflow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
