@@ -176,7 +176,7 @@ def plot_activations(summary: pd.DataFrame) -> Figure:
                 style = ":" if activation.endswith("missing_x4") else "-"  # dashed is kept for theory
                 ax.plot(frame["x"], frame["median"], style, color=ACTIVATION_COLORS[activation], label=activation)
             ax.set(xlabel="x", ylabel=label)
-        axes[1].legend(frameon=False, fontsize="x-small", ncols=2)
+        axes[1].legend(frameon=False, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.02, 1))
     return fig
 
 
