@@ -4,12 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from scipy.special import digamma
 
-
-def lyapunov_exponent(scale: float, width: int) -> float:
-    """λ₁ = ln(s√k) + ½(ψ(k/2) − ln(k/2)) for products of k×k N(0, s²) matrices (Newman 1986)."""
-    return math.log(scale * math.sqrt(width)) + 0.5 * (digamma(width / 2) - math.log(width / 2))
+from initstab import theory
 
 
 @pytest.mark.parametrize(("scale", "width"), [(1.0, 4), (0.5, 4), (0.3, 8)])
@@ -19,7 +15,7 @@ def test_matrix_product_entries_grow_at_the_lyapunov_rate(tf, scale, width):
     out = kernels.matrix_product("normal", scale, width, 80, 400, "float64", job_seed=11)
     median = np.median(out["log10_abs_entry_median"], axis=0)
     slope = (median[79] - median[19]) / 60
-    assert slope == pytest.approx(lyapunov_exponent(scale, width) / math.log(10), abs=0.01)
+    assert slope == pytest.approx(theory.lyapunov_exponent(scale, width) / math.log(10), abs=0.01)
 
 
 def test_matrix_product_first_factor_is_the_drawn_matrix(tf):

@@ -13,6 +13,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from initstab import theory  # noqa: E402
 from initstab.catalogue import ACTIVATIONS, INITIALIZERS  # noqa: E402
 from initstab.io import write_atomic  # noqa: E402
 
@@ -64,13 +65,18 @@ def _facets(n: int, width: float = 3.6, height: float = 3.0, ncols: int = 3):
 
 
 def plot_matrix_product(summary: pd.DataFrame) -> Figure:
-    """Median over entries of log10|Y_ij| of Y = W_n⋯W_1 against n, one line per weight scale."""
+    """Median over entries of log10|Y_ij| of Y = W_n⋯W_1 against n, one line per weight scale; dashed: the
+    exact mean n·λ₁ + ½(ψ(½) − ψ(k/2)) in log10 (theory.mean_log_abs_entry)."""
     data = summary[summary["metric"] == "log10_abs_entry_median"]
     colors = _scale_colors(data["scale"])
     with sns.axes_style(THEME["style"]), sns.plotting_context(THEME["context"], THEME["font_scale"]):
         fig, ax = plt.subplots(figsize=(5.5, 3.8), layout="constrained")
         for (scale, width), frame in data.groupby(["scale", "width"]):
             _band(ax, frame, colors[scale], f"s = {scale:g}, k = {width}")
+            n = np.sort(frame["layer"].to_numpy(dtype=int))
+            predicted = [theory.mean_log_abs_entry(scale, width, i) / np.log(10) for i in n]
+            ax.plot(n, predicted, "--", color=colors[scale], linewidth=1)
+        ax.plot([], [], "--", color="0.3", linewidth=1, label="theory: E log$_{10}$|Y$_{ij}$|")
         ax.axhline(0, color="0.5", linewidth=0.8)
         ax.set(
             xlabel="number of factors n",
