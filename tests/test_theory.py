@@ -29,3 +29,19 @@ def test_mean_log_entry_matches_monte_carlo(scale, width, n):
     logs = np.log(np.abs(y)) + log_scale[:, None, None]
     standard_error = logs.mean(axis=(1, 2)).std() / math.sqrt(samples)
     assert logs.mean() == pytest.approx(theory.mean_log_abs_entry(scale, width, n), abs=5 * standard_error + 1e-3)
+
+
+@pytest.mark.parametrize(
+    ("activation", "init", "scale", "expected"),
+    [
+        ("linear", "normal", 1.0, 512.0),
+        ("linear", "lecun_normal", 1.0, 1.0),
+        ("relu", "he_normal", 1.0, 1.0),
+        ("relu", "uniform", 0.1, 512 * 0.01 / 3 / 2),
+        ("tanh", "normal", 1.0, None),
+        ("linear", "uniform_noncentered", 1.0, None),
+    ],
+)
+def test_one_layer_mean_square(activation, init, scale, expected):
+    got = theory.one_layer_mean_square(activation, init, scale, 512)
+    assert got == (None if expected is None else pytest.approx(expected))

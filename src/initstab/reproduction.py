@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from initstab import theory
 from initstab.combinations import job_name
 from initstab.stats import bootstrap_means, ranked_quantile
 
@@ -31,6 +32,7 @@ COLUMNS = [
     "p01",
     "p99",
     "inside",
+    "theory",
     "n_seeds",
     "printed_as",
     "note",
@@ -91,6 +93,17 @@ def printed_resolution(text: str) -> float:
     return 0.5 * 10.0**exponent if isinstance(exponent, int) else 0.0
 
 
+def predicted(row: Mapping) -> float:
+    """The theory value of a row's statistic where a closed form exists (NaN elsewhere)."""
+    scale, width = float(row["scale"]), int(row["width"])
+    if row["metric"] == "log10_abs_entry_median" and row["init"] == "normal":
+        return theory.mean_log_abs_entry(scale, width, int(row["layer"])) / math.log(10)
+    if row["metric"] == "act_mean_sq" and int(row.get("layer") or 0) == 1:
+        value = theory.one_layer_mean_square(row["activation"], row["init"], scale, width)
+        return math.nan if value is None else value
+    return math.nan
+
+
 def _case(row: Mapping) -> str:
     shape = f"k={int(row['width'])}, depth {int(row['depth'])}"
     return f"{row['activation']}, {row['init']} s={row['scale']:g}, {shape}"
@@ -100,11 +113,15 @@ def compare(row: Mapping, tables: Mapping[str, pd.DataFrame], dtype: str = "floa
     """One reproduction row: the printed value against our band for the same statistic."""
     compared = float(row["seed_value"]) + float(row["offset"])
     resolution = printed_resolution(row["seed_value"])
-    out = {key: row.get(key) for key in COLUMNS if key in row} | {
-        "case": _case(row),
-        "seed_value": float(row["seed_value"]),
-        "compared_value": compared,
-    }
+    out = (
+        {key: row.get(key) for key in COLUMNS if key in row}
+        | {"theory": predicted(row)}
+        | {
+            "case": _case(row),
+            "seed_value": float(row["seed_value"]),
+            "compared_value": compared,
+        }
+    )
     if row["experiment"] == "closed_form":
         ours = CLOSED_FORMS[row["metric"]](int(row["width"]))
         inside = math.isclose(ours, compared, rel_tol=1e-12)

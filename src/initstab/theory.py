@@ -22,3 +22,26 @@ def mean_log_abs_entry(scale: float, width: int, n: int) -> float:
     whose log has mean ψ(½) − ψ(k/2).
     """
     return n * lyapunov_exponent(scale, width) + 0.5 * (digamma(0.5) - digamma(width / 2))
+
+
+def weight_variance(init: str, scale: float, fan_in: int, fan_out: int) -> float | None:
+    """Var(W_ij) of a centred initializer (None for the non-centred ones)."""
+    variances = {
+        "normal": scale**2,
+        "uniform": scale**2 / 3,
+        "xavier_uniform": scale**2 * 2 / (fan_in + fan_out),
+        "xavier_normal": scale**2 * 2 / (fan_in + fan_out),
+        "he_normal": scale**2 * 2 / fan_in,
+        "he_uniform": scale**2 * 2 / fan_in,
+        "lecun_normal": scale**2 / fan_in,
+        "orthogonal": scale**2 / fan_in,
+    }
+    return variances.get(init)
+
+
+def one_layer_mean_square(activation: str, init: str, scale: float, width: int) -> float | None:
+    """E[φ(y)²] for y = x·W, x ~ N(0, I), W width×width centred: fan_in·Var(W) for linear, half that for ReLU
+    (He et al. 2015). None where no closed form is coded."""
+    variance = weight_variance(init, scale, width, width)
+    factor = {"linear": 1.0, "relu": 0.5}.get(activation)
+    return None if variance is None or factor is None else factor * width * variance
