@@ -23,16 +23,15 @@ def tf():
     return tensorflow
 
 
-def snakemake(
+def snakemake_call(
     workdir: Path,
     *args: str,
     config: str = "config.yaml",
-    check: bool = True,
     cache: Path | None = None,
     snakefile: Path = REPO / "Snakefile",
-    timeout: float = 900,
-) -> subprocess.CompletedProcess:
-    """Run the workflow in ``workdir`` with an output cache of the test's own (default: workdir/../cache)."""
+) -> tuple[list[str], dict[str, str]]:
+    """Command and environment that run the workflow in ``workdir`` with an output cache of the test's own
+    (default: workdir/../cache)."""
     command = [
         str(Path(sys.executable).parent / "snakemake"),
         "-s",
@@ -43,7 +42,14 @@ def snakemake(
         str(workdir / config),
         *args,
     ]
-    env = os.environ | {"SNAKEMAKE_OUTPUT_CACHE": str(cache or workdir.parent / "cache")}
+    return command, os.environ | {"SNAKEMAKE_OUTPUT_CACHE": str(cache or workdir.parent / "cache")}
+
+
+def snakemake(
+    workdir: Path, *args: str, check: bool = True, timeout: float = 900, **call
+) -> subprocess.CompletedProcess:
+    """Run the workflow to completion (see snakemake_call); raise with its output tail if ``check`` and it fails."""
+    command, env = snakemake_call(workdir, *args, **call)
     run = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
     if check and run.returncode != 0:
         raise AssertionError(f"{' '.join(command)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")

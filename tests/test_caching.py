@@ -1,15 +1,15 @@
 """Caching by input hash, exact reruns, determinism and interruption, on the real workflow (tiny config)."""
 
+import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, TINY, new_workdir, snakemake
+from conftest import REPO, TINY, new_workdir, snakemake, snakemake_call
 
 from initstab.combinations import combination_table
 
@@ -99,18 +99,7 @@ def test_tables_are_bit_identical_with_one_core(tiny, tmp_path_factory):
 def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig):
     workdir = new_workdir(tmp_path_factory, f"interrupted_{sig.name}")
     cache = tmp_path_factory.mktemp(f"cache_{sig.name}")
-    command = [
-        str(Path(sys.executable).parent / "snakemake"),
-        "-s",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config.yaml"),
-        "--cores",
-        "2",
-    ]
-    env = {**__import__("os").environ, "SNAKEMAKE_OUTPUT_CACHE": str(cache)}
+    command, env = snakemake_call(workdir, "--cores", "2", cache=cache)
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -118,7 +107,7 @@ def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig)
     deadline = time.monotonic() + 300
     while not (jobs.exists() and any(jobs.rglob("*.csv"))) and time.monotonic() < deadline:
         time.sleep(0.2)
-    __import__("os").killpg(process.pid, sig)  # the whole process group, jobs included
+    os.killpg(process.pid, sig)  # the whole process group, jobs included
     process.wait(timeout=120)
     assert process.returncode != 0
     assert not (workdir / "results" / "report" / "summary.html").exists()
