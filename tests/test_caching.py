@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, TINY, new_workdir, snakemake, snakemake_call
+from test_workflow import FIGURES
 
+from initstab.catalogue import EXPERIMENTS
 from initstab.combinations import combination_table
 
 pytestmark = pytest.mark.workflow
@@ -40,11 +42,11 @@ def all_jobs(config=CONFIG) -> set[str]:
 
 def test_cache_holds_one_distinct_entry_per_output(tiny, tiny_cache):
     """Every cached output has its own entry: no two combinations (or files) share a hash."""
-    n_jobs = len(all_jobs())
-    expected = n_jobs + 2 * 5 + 2 * 6 + 1 + 1  # job CSVs, table+summary, pdf+png, reproduction, report
+    n_jobs, n_experiments, n_figures = len(all_jobs()), len(EXPERIMENTS), len(FIGURES)
+    expected = n_jobs + 2 * n_experiments + 2 * n_figures + 3  # + reproduction, theory, report
     entries = [p for p in tiny_cache.iterdir() if p.is_file()]
     assert len(entries) == expected
-    assert len({p.name[:64] for p in entries}) == n_jobs + 5 + 6 + 1 + 1  # one provenance hash per job
+    assert len({p.name[:64] for p in entries}) == n_jobs + n_experiments + n_figures + 3  # one hash per job
     assert kernel_logs(tiny) == all_jobs()
 
 
@@ -64,8 +66,8 @@ def test_changing_one_scale_reruns_only_its_jobs_and_their_dependents(tiny, tiny
     config["experiments"]["gradient_flow"]["cases"][0]["scales"] = [0.5]
     workdir = new_workdir(tmp_path_factory, "rescaled", config)
     snakemake(workdir, "--cores", "2", cache=tiny_cache)
-    assert kernel_logs(workdir) == all_jobs(config) - all_jobs()
-    assert len(kernel_logs(workdir)) == 2
+    changed = {"relu", "scaled_sigmoid_grad_missing_x4"}  # the jobs that stack the rescaled combinations
+    assert kernel_logs(workdir) == {f"gradient_flow/{a}__w8__d5__float32__n12" for a in changed}
     assert ran(workdir, "collect") == {"gradient_flow"}
     assert ran(workdir, "figures") == {"gradient_flow_scales", "gradient_flow_inits"}
 
@@ -119,12 +121,13 @@ def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig)
 
 
 def test_a_failing_job_fails_alone_and_keep_going_finishes_the_rest(tmp_path_factory):
-    """A kernel that dies (here: MemoryError injected into gradient_flow) leaves its cause in its own log."""
-    crash = "def gradient_flow(\n"
+    """A kernel that dies (here: MemoryError injected into gradient_flow_batch, which gradient_flow and precision
+    run) leaves its cause in its own log."""
+    crash = "def gradient_flow_batch(\n"
     checkout = copy_checkout(
         tmp_path_factory,
         lambda text: text.replace(
-            crash, "def gradient_flow(*a, **k):\n    raise MemoryError('out of memory')\n\n\ndef _unused(\n"
+            crash, "def gradient_flow_batch(*a, **k):\n    raise MemoryError('out of memory')\n\n\ndef _unused(\n"
         ),
     )
     workdir = new_workdir(tmp_path_factory, "failing")
@@ -138,10 +141,11 @@ def test_a_failing_job_fails_alone_and_keep_going_finishes_the_rest(tmp_path_fac
         check=False,
     )
     assert run.returncode != 0
-    failed = {job for job in all_jobs() if job.startswith("gradient_flow/")}
+    failed = {job for job in all_jobs() if job.startswith(("gradient_flow/", "precision/"))}
     for job in failed:
         assert "MemoryError: out of memory" in (workdir / "results" / "logs" / "jobs" / f"{job}.log").read_text()
     assert kernel_logs(workdir) == all_jobs()  # every job ran; only gradient_flow's failed
-    for experiment in ["matrix_product", "forward", "repeated_matrix", "activations"]:
+    for experiment in set(EXPERIMENTS) - {"gradient_flow", "precision"}:
         assert (workdir / "results" / "tables" / f"{experiment}.csv").exists()
     assert not (workdir / "results" / "tables" / "gradient_flow.csv").exists()
+    assert not (workdir / "results" / "tables" / "precision.csv").exists()

@@ -5,13 +5,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from initstab import figures, stats, tidy
+from initstab import figures, stats, theory, tidy
 
 SPEC = {
     "experiment": "gradient_flow",
     "activation": "relu",
     "init": "normal",
     "scale": 0.1,
+    "bias_variance": 0.0,
     "width": 8,
     "depth": 3,
     "dtype": "float32",
@@ -23,12 +24,15 @@ def summary_of(metrics: dict, spec=SPEC) -> pd.DataFrame:
     return stats.summarize(table, [*tidy.SPEC_COLUMNS, "layer", "x", "metric"])
 
 
-def test_gradient_figure_draws_one_median_line_per_scale_with_its_values():
+def test_gradient_figure_draws_the_median_per_scale_and_the_theory_dashed():
     values = np.array([[1.0, 0.1, 0.01], [2.0, 0.2, 0.02], [3.0, 0.3, np.inf]])
     fig = figures.plot_gradient_flow_scales(summary_of({"grad_mean_abs": values}))
     assert isinstance(fig, matplotlib.figure.Figure)
-    (line,) = [ln for ln in fig.axes[0].get_lines()]
-    np.testing.assert_array_equal(line.get_ydata(), [2.0, 0.2, 0.02])
+    lines = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata())]
+    (median,) = [ln for ln in lines if ln.get_linestyle() == "-"]
+    np.testing.assert_array_equal(median.get_ydata(), [2.0, 0.2, 0.02])
+    (predicted,) = [ln for ln in lines if ln.get_linestyle() == "--"]
+    np.testing.assert_allclose(predicted.get_ydata(), theory.gradient_flow_curve("relu", "normal", 0.1, 8, 3))
     assert fig.axes[0].get_yscale() == "log"
 
 

@@ -53,13 +53,11 @@ def test_forward_linear_unit_gaussian_overflows_float32_near_layer_38(tf):
     spec = {
         "experiment": "forward",
         "activation": "linear",
-        "init": "normal",
-        "scale": 1.0,
         "width": 100,
         "depth": 50,
         "dtype": "float32",
         "seeds": 64,
-        "job_seed": 1,
+        "combinations": [{"init": "normal", "scale": 1.0, "bias_variance": 0.0, "combination": "x", "seed": 1}],
     }
     table = jobs.run_job(spec)
     first_nan = table[table["metric"] == "first_nan_mean_layer"]["value"]
@@ -166,3 +164,114 @@ def test_repeated_matrix_runs_in_float16(tf):
 
     out = kernels.repeated_matrix("relu", "uniform", 0.2, 8, 100, 4, "float16", job_seed=2)
     assert np.all(out["steps_until_degenerate_ftz"] <= out["steps_until_degenerate"])
+
+
+def test_stacked_combinations_give_exactly_their_single_runs(tf):
+    """A combination's numbers do not depend on which others share its job (each draws from its own seed)."""
+    from initstab import kernels
+
+    combos = [
+        kernels.Combination("normal", 0.3, 11),
+        kernels.Combination("he_normal", 1.0, 12),
+        kernels.Combination("lsuv", 1.0, 13, 0.1),
+    ]
+    stacked = kernels.gradient_flow_batch("tanh", combos, 12, 6, 5, "float32")
+    for i, c in enumerate(combos):
+        single = kernels.gradient_flow(
+            "tanh", c.init, c.scale, 12, 6, 5, "float32", c.seed, bias_variance=c.bias_variance
+        )
+        for name, values in single.items():
+            np.testing.assert_array_equal(stacked[name][i], values)
+
+
+def test_lsuv_sets_every_layers_preactivation_std_to_the_scale(tf):
+    from initstab import kernels
+
+    out = kernels.forward("linear", "lsuv", 0.7, 64, 8, 6, "float64", job_seed=2)
+    np.testing.assert_allclose(out["act_std"][:, 1:], 0.7, rtol=1e-12)
+    assert not np.allclose(out["act_std"][:, 0], 0.7)  # the input is not rescaled
+
+
+def test_biases_add_their_variance_to_the_preactivations(tf):
+    """E[z²] = σ_w²·E[x²] + σ_b² for z = Wᵀx + b: 1·1 + 0.5 with LeCun-normal weights."""
+    from initstab import kernels
+
+    out = kernels.forward("linear", "lecun_normal", 1.0, 256, 1, 200, "float64", job_seed=3, bias_variance=0.5)
+    mean_sq = out["act_mean_sq"][:, 1]
+    assert abs(mean_sq.mean() - 1.5) < 4 * mean_sq.std() / math.sqrt(mean_sq.size)
+
+
+def test_gradient_growth_of_a_linear_net_is_the_exact_log_chi_square_mean(tf):
+    """u ← W·u, W ~ N(0, s²/N): ln(‖u_l‖²/‖u_{l−1}‖²) = ln s² + ln(χ²_N/N), whose mean is ln s² + ψ(N/2) − ln(N/2)."""
+    from scipy.special import digamma
+
+    from initstab import kernels
+
+    width, scale = 20, 1.3
+    out = kernels.gradient_norm_growth_batch(
+        "linear", [kernels.Combination("lecun_normal", scale, 5)], width, 50, 64, "float64"
+    )
+    growth = out["log_grad_growth"][0].ravel()
+    expected = math.log(scale**2) + digamma(width / 2) - math.log(width / 2)
+    assert abs(growth.mean() - expected) < 4 * growth.std() / math.sqrt(growth.size)
+    assert abs(growth.mean() - math.log(scale**2)) > 8 * growth.std() / math.sqrt(growth.size)  # Δ is resolved
+
+
+def test_edge_of_chaos_init_keeps_gradients_steady(tf):
+    """At σ_w² = σ²_w,crit(tanh, σ_b² = 0.05), χ₁(q*) = 1: the measured per-layer log growth is ~0 (up to the
+    finite-width deficit of order 1/N), while 1.5× the variance grows at ln χ₁(q*) > 0."""
+    from initstab import kernels, meanfield, theory
+
+    critical = kernels.Combination("critical", 1.0, 7, 0.05)
+    above = kernels.Combination("critical", math.sqrt(1.5), 8, 0.05)
+    out = kernels.gradient_norm_growth_batch("tanh", [critical, above], 100, 30, 16, "float64")["log_grad_growth"]
+    assert abs(out[0, :, 10:].mean()) < 0.03
+    variance = 1.5 * theory.critical_weight_variance("tanh", 0.05)
+    log_chi = math.log(meanfield.chi1("tanh", variance, meanfield.fixed_point("tanh", variance, 0.05)))
+    assert log_chi > 0.1 and abs(out[1, :, 10:].mean() - log_chi) < 0.03
+
+
+def test_orthogonal_linear_layers_are_an_isometry(tf):
+    from initstab import kernels
+
+    out = kernels.jacobian_spectrum_batch("linear", [kernels.Combination("orthogonal", 1.0, 3)], 16, 8, 4, "float64")
+    np.testing.assert_allclose(out["sv_max"], 1.0, rtol=1e-10)
+    np.testing.assert_allclose(out["sv_min"], 1.0, rtol=1e-10)
+    np.testing.assert_allclose(out["jjt_var"], 0.0, atol=1e-10)
+    correlation = kernels.correlation_flow_batch(
+        "linear", [kernels.Combination("orthogonal", 1.0, 4)], 16, 5, 3, "float64", input_correlation=0.3
+    )["correlation"][0]
+    np.testing.assert_allclose(correlation, correlation[:, :1] * np.ones((1, 6)), rtol=1e-10)  # Wa·Wb = a·b
+
+
+def test_gaussian_linear_jacobian_spectrum_spreads_linearly_with_depth(tf):
+    """Products of L Gaussian N×N matrices with variance 1/N: the eigenvalues of JJᵀ have mean 1 and variance L
+    (free multiplicative convolution of L Marchenko–Pastur laws), up to O(L²/N)."""
+    from initstab import kernels
+
+    out = kernels.jacobian_spectrum_batch("linear", [kernels.Combination("lecun_normal", 1.0, 9)], 300, 4, 8, "float64")
+    assert kernels.checkpoints(4) == [1, 2, 4]
+    np.testing.assert_allclose(out["jjt_mean"][0].mean(axis=0), [1, 1, 1], rtol=0.05)
+    np.testing.assert_allclose(out["jjt_var"][0].mean(axis=0), [1, 2, 4], rtol=0.15)
+
+
+def test_narrow_dtypes_give_up_first(tf):
+    """ReLU with N(0, 3²) weights at width 8 (×~6 per layer): float16 (max 65504) overflows within a few layers,
+    float32 and float64 do not within 12."""
+    from initstab import jobs
+
+    def events(dtype):
+        spec = {
+            "experiment": "precision",
+            "activation": "relu",
+            "width": 8,
+            "depth": 12,
+            "seeds": 8,
+            "dtype": dtype,
+            "combinations": [{"init": "normal", "scale": 3.0, "bias_variance": 0.0, "combination": "x", "seed": 4}],
+        }
+        table = jobs.run_job(spec)
+        return table[table["metric"] == "first_overflow_layer"]["value"].to_numpy()
+
+    assert np.all(events("float16") <= 8)
+    assert np.all(np.isinf(events("float32"))) and np.all(np.isinf(events("float64")))

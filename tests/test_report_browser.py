@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from test_workflow import FIGURES
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = [
@@ -49,14 +50,7 @@ def test_summary_report_renders_offline_with_every_image(tiny, chromium):
     images = chromium.execute_script(
         "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])"
     )
-    assert [alt for alt, *_ in images] == [
-        "matrix_product",
-        "gradient_flow_scales",
-        "gradient_flow_inits",
-        "forward",
-        "repeated_matrix",
-        "activations",
-    ]
+    assert [alt for alt, *_ in images] == FIGURES
     assert all(complete and width > 1000 and height > 300 for _, complete, width, height in images)
     assert [entry for entry in chromium.get_log("browser") if entry["level"] == "SEVERE"] == []
     links = chromium.execute_script(

@@ -24,7 +24,7 @@ ROW = {
 
 
 def table_with(values, layer=50, metric="grad_mean_abs_native"):
-    spec = {k: ROW[k] for k in tidy.SPEC_COLUMNS if k != "dtype"} | {"dtype": "float32"}
+    spec = {k: ROW.get(k, 0.0) for k in tidy.SPEC_COLUMNS if k != "dtype"} | {"dtype": "float32"}
     frames = tidy.per_layer_rows(spec, "CPU:0", {metric: np.asarray(values, float)[:, None]}, layer)
     return tidy.assemble(frames)
 

@@ -12,7 +12,18 @@ from initstab.catalogue import EXPERIMENTS
 from initstab.combinations import combination_table
 from initstab.provenance import experiment_hash
 
-FIGURES = ["matrix_product", "gradient_flow_scales", "gradient_flow_inits", "forward", "repeated_matrix", "activations"]
+FIGURES = [
+    "matrix_product",
+    "gradient_flow_scales",
+    "gradient_flow_inits",
+    "forward",
+    "repeated_matrix",
+    "activations",
+    "phase_diagram",
+    "jacobian_spectrum",
+    "precision",
+    "depth_scale",
+]
 pytestmark = pytest.mark.workflow
 
 
@@ -46,7 +57,7 @@ def test_tables_hold_the_expected_math(tiny):
     # tanh' ≤ 1, so ∂h/∂h₀ through orthogonal layers can only shrink from E|entry| of an orthogonal matrix
     assert (orthogonal < np.sqrt(2 / np.pi / 8) * 1.5).all()
     blocks = gradient[gradient["metric"] == "notebook_grad_mean"]
-    assert len(blocks) == 3 * 4  # 3 jobs × 12 seeds / 3 repeats
+    assert len(blocks) == 5 * 4  # 5 combinations × 12 seeds / 3 repeats
 
 
 def test_figures_are_pdf_and_300_dpi_png_with_provenance(tiny):

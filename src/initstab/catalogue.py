@@ -30,7 +30,12 @@ INITIALIZERS: dict[str, str] = {
     "he_uniform": "U(±s·√(6/fan_in)) = torch's kaiming_uniform_ default",
     "lecun_normal": "N(0, s²/fan_in)",
     "orthogonal": "s·Q, Q Haar-distributed orthogonal",
+    "critical": "N(0, s²·σ²_w,crit/fan_in): edge of chaos, χ₁(q*) = 1 for the job's φ and σ_b² (mean-field theory)",
+    "critical_orthogonal": "s·√σ²_w,crit·Q, Q Haar orthogonal: edge of chaos with orthogonal weights",
+    "lsuv": "LSUV (Mishkin & Matas 2016): orthogonal, then each layer rescaled so std(W·h) = s on the data",
 }
+# Inits the TensorFlow registry does not draw directly: the kernels map them (theory.draw_rule).
+DERIVED_INITIALIZERS = ("critical", "critical_orthogonal", "lsuv")
 
 EXPERIMENTS: dict[str, str] = {
     "matrix_product": "Y = W_n⋯W_1 of k×k Gaussian matrices (seeds 000, 002, 004)",
@@ -38,6 +43,10 @@ EXPERIMENTS: dict[str, str] = {
     "forward": "x ← φ(x·W) through a deep stack (seeds 001, 003)",
     "repeated_matrix": "result ← M·result with one M until std == 0 or NaN (seed 003)",
     "activations": "φ and φ′ on a grid (seed 004)",
+    "phase_diagram": "per-layer gradient growth over a (σ_w², σ_b²) grid, with the χ₁ = 1 edge of chaos",
+    "jacobian_spectrum": "singular values of a deep tanh net's input–output Jacobian at criticality",
+    "precision": "gradient_flow in float16/bfloat16/float32/float64: first layer to over- or underflow",
+    "depth_scale": "correlation of two inputs through depth: fitted vs predicted ξ_c",
 }
 
 NO_INIT = "none"  # the `init` of jobs that draw no weights (the activation curves)

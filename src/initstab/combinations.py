@@ -1,45 +1,72 @@
-"""The combination table: config → one row per job (no TensorFlow here).
+"""The combination table: config → one job per group of combinations (no TensorFlow here).
 
 Each experiment section holds defaults (width, depth, seeds, …) and ``cases``; a case crosses its
-``activations × inits × scales`` and may override the defaults. Every rule of the workflow asks this table.
+``activations × inits × scales × bias_variances`` and may override the defaults. A *combination* is one point of
+that cross; it owns its seed, so its numbers never depend on which other combinations share its job. A *job* is
+every combination of one experiment and activation that shares all other settings (width, depth, dtype, seeds, …):
+they run stacked along the tensor's leading dimension in one process, so TensorFlow's start-up is paid once.
 """
 
 import hashlib
 import re
 from collections.abc import Mapping
 
-from initstab.catalogue import ACTIVATIONS, INITIALIZERS, NO_INIT
+from initstab.catalogue import ACTIVATIONS, NO_INIT
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
-CASE_KEYS = ("activations", "inits", "scales")
+CASE_KEYS = ("activations", "inits", "scales", "bias_variances")
+COMBINATION_KEYS = ("init", "scale", "bias_variance")
 # Modules a kernel job imports: the workflow declares their files as inputs so the cache hashes them.
-KERNEL_MODULES = ("__init__", "activations", "initializers", "io", "jobs", "kernels", "logs", "runtime", "tidy")
-DEFAULT_CASE = {"activations": ["linear"], "inits": [NO_INIT], "scales": [1.0]}
+KERNEL_MODULES = (
+    "__init__",
+    "activations",
+    "catalogue",
+    "combinations",
+    "initializers",
+    "io",
+    "jobs",
+    "kernels",
+    "logs",
+    "meanfield",
+    "runtime",
+    "theory",
+    "tidy",
+)
+BATCH_BYTES = 2**28  # weights per stacked kernel call (256 MiB; a call peaks at ~3× its weight batch)
+DEFAULT_CASE = {"activations": ["linear"], "inits": [NO_INIT], "scales": [1.0], "bias_variances": [0.0]}
 
 
 def format_scale(scale: float) -> str:
-    """Shortest round-trip text of a scale, as it appears in job names ('0.1', '1.0', '0.0625')."""
+    """Shortest round-trip text of a scale, as it appears in names ('0.1', '1.0', '0.0625')."""
     return repr(float(scale))
 
 
-def job_name(activation: str, init: str, scale: float, width: int, depth: int, dtype: str) -> str:
-    return f"{activation}__{init}__s{format_scale(scale)}__w{width}__d{depth}__{dtype}"
+def combination_name(
+    activation: str, init: str, scale: float, width: int, depth: int, dtype: str, bias_variance: float = 0.0
+) -> str:
+    """Name of one combination; its seed derives from it (the bias part appears only when σ_b² ≠ 0)."""
+    bias = f"__b{format_scale(bias_variance)}" if bias_variance else ""
+    return f"{activation}__{init}__s{format_scale(scale)}{bias}__w{width}__d{depth}__{dtype}"
+
+
+def job_name(activation: str, width: int, depth: int, dtype: str, seeds: int) -> str:
+    return f"{activation}__w{width}__d{depth}__{dtype}__n{seeds}"
 
 
 def job_name_pattern() -> str:
-    """Regex that admits exactly the job names registered activations and inits can form."""
+    """Regex that admits exactly the job names registered activations and dtypes can form."""
     activations = "|".join(sorted(ACTIVATIONS))
-    inits = "|".join(sorted([*INITIALIZERS, NO_INIT]))
-    return rf"({activations})__({inits})__s[0-9.e+-]+__w[0-9]+__d[0-9]+__({'|'.join(DTYPES)})"
+    return rf"({activations})__w[0-9]+__d[0-9]+__({'|'.join(DTYPES)})__n[0-9]+"
 
 
-def job_seed(global_seed: int, experiment: str, job: str) -> int:
-    """Seed of one job from the global seed and its spec alone, so adding a job never moves another's numbers."""
-    digest = hashlib.sha256(f"{global_seed}/{experiment}/{job}".encode()).hexdigest()
+def combination_seed(global_seed: int, experiment: str, combination: str) -> int:
+    """Seed of one combination from the global seed and its name alone: adding or regrouping combinations never
+    moves another's numbers."""
+    digest = hashlib.sha256(f"{global_seed}/{experiment}/{combination}".encode()).hexdigest()
     return int(digest[:15], 16)
 
 
-def _case_jobs(config: Mapping, experiment: str, section: Mapping, case: Mapping):
+def _case_combinations(config: Mapping, experiment: str, section: Mapping, case: Mapping):
     defaults = {key: value for key, value in section.items() if key != "cases"}
     if experiment == "activations":
         defaults |= {"width": section["points"], "depth": 0, "seeds": 1}
@@ -48,25 +75,42 @@ def _case_jobs(config: Mapping, experiment: str, section: Mapping, case: Mapping
     for activation in lists["activations"]:
         for init in lists["inits"]:
             for scale in lists["scales"]:
-                job = job_name(activation, init, scale, settings["width"], settings["depth"], settings["dtype"])
-                yield {
-                    **settings,
-                    "experiment": experiment,
-                    "activation": activation,
-                    "init": init,
-                    "scale": float(scale),
-                    "job": job,
-                    "job_seed": job_seed(config["seed"], experiment, job),
-                }
+                for bias_variance in lists["bias_variances"]:
+                    shape = (settings["width"], settings["depth"], settings["dtype"])
+                    name = combination_name(activation, init, scale, *shape, float(bias_variance))
+                    combination = {
+                        "init": init,
+                        "scale": float(scale),
+                        "bias_variance": float(bias_variance),
+                        "combination": name,
+                        "seed": combination_seed(config["seed"], experiment, name),
+                    }
+                    yield {"experiment": experiment, "activation": activation, **settings}, combination
 
 
 def combination_table(config: Mapping) -> dict[tuple[str, str], dict]:
-    """Every job of the sweep: (experiment, job name) → full spec; duplicates across cases are merged."""
+    """Every job of the sweep: (experiment, job name) → its settings plus ``combinations`` (the stacked points).
+
+    A combination listed by several cases runs once. Two groups with different settings under one job name
+    (e.g. two cases differing only in ``repeats``) raise ValueError naming them.
+    """
     table: dict[tuple[str, str], dict] = {}
     for experiment, section in config["experiments"].items():
         for case in section["cases"]:
-            for spec in _case_jobs(config, experiment, section, case):
-                table.setdefault((experiment, spec["job"]), spec)
+            for settings, combination in _case_combinations(config, experiment, section, case):
+                job = job_name(
+                    settings["activation"], settings["width"], settings["depth"], settings["dtype"], settings["seeds"]
+                )
+                spec = table.setdefault((experiment, job), {**settings, "job": job, "combinations": []})
+                if {k: v for k, v in spec.items() if k not in ("job", "combinations")} != settings:
+                    raise ValueError(
+                        f"experiment {experiment!r}: cases with different settings share job {job!r}; "
+                        f"give them different width, depth, dtype or seeds ({settings} vs {spec})"
+                    )
+                if all(c["combination"] != combination["combination"] for c in spec["combinations"]):
+                    spec["combinations"].append(combination)
+    for spec in table.values():
+        spec["combinations"].sort(key=lambda c: c["combination"])
     return dict(sorted(table.items()))
 
 
@@ -80,3 +124,13 @@ def job_spec(table: Mapping[tuple[str, str], dict], experiment: str, job: str) -
 
 def is_job_name(text: str) -> bool:
     return re.fullmatch(job_name_pattern(), text) is not None
+
+
+def weight_bytes(spec: Mapping) -> int:
+    """Bytes of one combination's weight batch: seeds × width² × the dtype's size (float32 for narrower ones)."""
+    return spec["seeds"] * spec["width"] ** 2 * (8 if spec["dtype"] == "float64" else 4)
+
+
+def chunk_size(spec: Mapping) -> int:
+    """Combinations per stacked kernel call: as many as keep their weight batch under BATCH_BYTES."""
+    return max(1, BATCH_BYTES // weight_bytes(spec))

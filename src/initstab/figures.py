@@ -18,8 +18,10 @@ from initstab.catalogue import ACTIVATIONS, INITIALIZERS  # noqa: E402
 from initstab.io import write_atomic  # noqa: E402
 
 ACTIVATION_COLORS = dict(zip(ACTIVATIONS, [*sns.color_palette("tab10"), (0.2, 0.2, 0.2), (0.37, 0.24, 0.6)]))
-INIT_COLORS = dict(zip(INITIALIZERS, sns.color_palette("colorblind", len(INITIALIZERS))))
-INIT_MARKERS = dict(zip(INITIALIZERS, ["o", "s", "D", "^", "v", "<", ">", "P", "X", "*"]))
+INIT_COLORS = dict(
+    zip(INITIALIZERS, [*sns.color_palette("colorblind", 10), *sns.color_palette("dark", 3)], strict=True)
+)
+INIT_MARKERS = dict(zip(INITIALIZERS, ["o", "s", "D", "^", "v", "<", ">", "P", "X", "*", "h", "p", "d"], strict=True))
 THEME = {"style": "whitegrid", "context": "paper", "font_scale": 1.1}
 
 
@@ -87,6 +89,22 @@ def plot_matrix_product(summary: pd.DataFrame) -> Figure:
     return fig
 
 
+THEORY_LABEL = "mean-field theory, finite-width corrected"
+
+
+def _theory_line(ax, frame: pd.DataFrame, color, curve, first_layer: int) -> None:
+    """Dashed prediction for one combination's band (``curve`` from theory; nothing where it returns None)."""
+    first = frame.iloc[0]
+    args = (first["activation"], first["init"], float(first["scale"]), int(first["width"]), int(first["depth"]))
+    predicted = curve(*args, float(first["bias_variance"]))
+    if predicted is None:
+        return
+    layers = np.arange(first_layer, first_layer + len(predicted))
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(predicted) & (predicted > 0) & (predicted < 1e300)
+    ax.plot(layers[finite], predicted[finite], "--", color=color, linewidth=1)
+
+
 def _gradient_panels(data: pd.DataFrame, hue: str, title: str) -> Figure:
     activations = [a for a in ACTIVATIONS if a in set(data["activation"])]
     if not activations:
@@ -96,13 +114,16 @@ def _gradient_panels(data: pd.DataFrame, hue: str, title: str) -> Figure:
         colors = _scale_colors(data["scale"]) if hue == "scale" else None
         for ax, activation in zip(axes, activations):
             for key, frame in data[data["activation"] == activation].groupby(hue):
+                color = colors[key] if hue == "scale" else INIT_COLORS[key]
                 if hue == "scale":
-                    _band(ax, frame, colors[key], f"{key:g}")
+                    _band(ax, frame, color, f"{key:g}")
                 else:
-                    _band(ax, frame, INIT_COLORS[key], key, marker=INIT_MARKERS[key])
+                    _band(ax, frame, color, key, marker=INIT_MARKERS[key])
+                _theory_line(ax, frame, color, theory.gradient_flow_curve, first_layer=1)
             ax.set_yscale("log")
             ax.set_title(activation, color=ACTIVATION_COLORS[activation])
             ax.set(xlabel="layer l", ylabel="mean$_{ij}$ |Y$_{ij}$| (log scale)")
+        axes[len(activations) - 1].plot([], [], "--", color="0.3", linewidth=1, label=THEORY_LABEL)
         _legend_below(axes[len(activations) - 1], title="weight std s" if hue == "scale" else "init")
         fig.suptitle(title)
     return fig
@@ -134,9 +155,11 @@ def plot_forward(summary: pd.DataFrame) -> Figure:
                 label = f"{init} s={scale:g} (k={width})"
                 style = "-" if scale == 1 else (0, (6, 2, 1, 2))  # dash-dot; dashed is kept for theory
                 _band(ax, frame, INIT_COLORS[init], label, marker=INIT_MARKERS[init], linestyle=style)
+                _theory_line(ax, frame, INIT_COLORS[init], theory.forward_std_curve, first_layer=0)
             ax.set_yscale("log")
             ax.set_title(activation, color=ACTIVATION_COLORS[activation])
             ax.set(xlabel="layer l", ylabel="std of x$_l$ (log scale)")
+            ax.plot([], [], "--", color="0.3", linewidth=1, label="mean-field theory")
             _legend_below(ax, ncols=1)
         fig.suptitle("Forward signal through deep stacks")
     return fig

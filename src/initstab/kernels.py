@@ -1,27 +1,115 @@
 """TensorFlow kernels, one per experiment.
 
-Seeds are the leading tensor dimension and the layer loop is compiled with ``tf.function``, so one call computes
-a whole ensemble. Weights of layer ``l`` are drawn with the stateless seed ``(job_seed, l)``. Statistics users read
-are reduced in float64 (exact for float32 values); ``*_native`` statistics are reduced in the working dtype, as the
-notebooks do, and are what the reproduction table compares with their printed numbers.
+Seeds are the leading tensor dimension, and the combinations of one job are stacked along it too: rows
+c·seeds … (c+1)·seeds − 1 belong to combination c. The layer loop is compiled with ``tf.function`` (optionally
+with XLA), so one call computes every ensemble of a job. Weights of layer ``l`` of a combination are drawn with the
+stateless seed ``(combination seed, l)``, so a combination's numbers do not depend on its job's other members.
+Statistics users read are reduced in float64 (exact for float32 values); ``*_native`` statistics are reduced in the
+working dtype, as the notebooks do, and are what the reproduction table compares with their printed numbers.
+Batch kernels return (combinations, seeds, …) arrays; the single-combination wrappers drop the first axis.
 """
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import ml_dtypes
 import numpy as np
 import tensorflow as tf
 
+from initstab import theory
 from initstab.activations import ACTIVATIONS
 from initstab.initializers import INITIALIZERS
 
 F64 = tf.float64
+INPUT_STREAM, SECOND_INPUT_STREAM, DIRECTION_STREAM = -1, -2, -3
+BIAS_STREAM = 2**40  # biases of layer l use stream BIAS_STREAM + l, far from the weights' streams 0..depth
 
 
-def _seed(job_seed: int, stream) -> tf.Tensor:
-    return tf.stack([tf.constant(job_seed, tf.int64), tf.cast(stream, tf.int64)])
+@dataclass(frozen=True)
+class Combination:
+    """One point of a job's sweep: its init, scale (std, half-width or gain), σ_b² and seed."""
+
+    init: str
+    scale: float
+    seed: int
+    bias_variance: float = 0.0
 
 
-def _draw(init: str, shape, scale: float, job_seed: int, layer, dtype) -> tf.Tensor:
-    return INITIALIZERS[init](shape, scale, _seed(job_seed, layer), dtype)
+def _seed(seed: int, stream) -> tf.Tensor:
+    return tf.stack([tf.constant(seed, tf.int64), tf.cast(stream, tf.int64)])
+
+
+def _draw(init: str, shape, scale: float, seed: int, layer, dtype) -> tf.Tensor:
+    return INITIALIZERS[init](shape, scale, _seed(seed, layer), dtype)
+
+
+class _Stack:
+    """Draws for the stacked combinations of one job (all shapes (C·seeds, …)).
+
+    ``critical``/``critical_orthogonal`` draw with gain s·√σ²_w,crit(φ, σ_b²) from the mean-field theory;
+    ``lsuv`` draws orthogonal weights and rescales them per layer so that the pre-activations have variance s².
+    """
+
+    def __init__(self, activation: str, combinations: Sequence[Combination], seeds: int, width: int, dtype):
+        self.combinations, self.seeds, self.width, self.dtype = list(combinations), seeds, width, dtype
+        self.draws = [theory.draw_rule(activation, c.init, c.scale, c.bias_variance) for c in self.combinations]
+        self.has_bias = any(c.bias_variance > 0 for c in self.combinations)
+        lsuv = [float(c.init == "lsuv") for c in self.combinations]
+        self.lsuv_rows = np.repeat(lsuv, seeds) if any(lsuv) else None
+        self.lsuv_target = np.repeat([c.scale for c in self.combinations], seeds)
+
+    def _concat(self, tensors) -> tf.Tensor:
+        return tensors[0] if len(tensors) == 1 else tf.concat(tensors, axis=0)
+
+    def weights(self, layer) -> tf.Tensor:
+        shape = (self.seeds, self.width, self.width)
+        return self._concat(
+            [
+                _draw(init, shape, scale, c.seed, layer, self.dtype)
+                for c, (init, scale) in zip(self.combinations, self.draws)
+            ]
+        )
+
+    def biases(self, layer) -> tf.Tensor | None:
+        """b ~ N(0, σ_b²) per unit, or None when no combination of the job has biases."""
+        if not self.has_bias:
+            return None
+        shape = (self.seeds, self.width)
+        return self._concat(
+            [
+                tf.cast(math.sqrt(c.bias_variance), self.dtype)
+                * tf.random.stateless_normal(shape, _seed(c.seed, BIAS_STREAM + layer), dtype=self.dtype)
+                for c in self.combinations
+            ]
+        )
+
+    def normals(self, stream: int, scales: Sequence[float] | None = None) -> tf.Tensor:
+        """(C·seeds, width) standard normals from each combination's ``stream``, times a per-combination scale."""
+        scales = scales or [1.0] * len(self.combinations)
+        shape = (self.seeds, self.width)
+        return self._concat(
+            [
+                tf.cast(scale, self.dtype) * tf.random.stateless_normal(shape, _seed(c.seed, stream), dtype=self.dtype)
+                for c, scale in zip(self.combinations, scales)
+            ]
+        )
+
+    def preactivations(self, w: tf.Tensor, h: tf.Tensor, layer, transpose: bool = False):
+        """z = W·h + b (``transpose``: Wᵀ·h + b); LSUV rows first rescale W so that std(W·h) = s. Returns (w, z)."""
+        wh = tf.linalg.matvec(w, h, transpose_a=transpose)
+        if self.lsuv_rows is not None:
+            std = tf.math.reduce_std(tf.cast(wh, F64), axis=-1)
+            ratio = tf.constant(self.lsuv_target, F64) / tf.where(std > 0, std, 1.0)
+            factor = tf.cast(tf.where((tf.constant(self.lsuv_rows) > 0) & (std > 0), ratio, 1.0), self.dtype)
+            w, wh = w * factor[:, None, None], wh * factor[:, None]
+        b = self.biases(layer)
+        return w, wh if b is None else wh + b
+
+    def split(self, array: tf.Tensor) -> np.ndarray:
+        """(C·seeds, …) → (C, seeds, …) numpy."""
+        array = array.numpy()
+        return array.reshape(len(self.combinations), self.seeds, *array.shape[1:])
 
 
 def _median_last_axis(values: tf.Tensor) -> tf.Tensor:
@@ -32,84 +120,126 @@ def _median_last_axis(values: tf.Tensor) -> tf.Tensor:
 
 
 def _stack(array: tf.TensorArray) -> tf.Tensor:
-    """(layers, seeds) TensorArray → (seeds, layers) tensor."""
+    """(layers, rows) TensorArray → (rows, layers) tensor."""
     return tf.transpose(array.stack())
 
 
-def matrix_product(init: str, scale: float, width: int, depth: int, seeds: int, dtype: str, job_seed: int):
+def _single(result: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {name: values[0] for name, values in result.items()}
+
+
+def matrix_product_batch(
+    combinations: Sequence[Combination], width: int, depth: int, seeds: int, dtype: str, *, jit_compile=False
+):
     """Y_n = W_n⋯W_1 for n = 1..depth, W_i i.i.d. width×width.
 
-    Returns (seeds, depth) arrays: ``log10_abs_entry_median`` = median_ij log10|Y_ij| and
+    Returns (C, seeds, depth) arrays: ``log10_abs_entry_median`` = median_ij log10|Y_ij| and
     ``max_abs_entry`` = max_ij |Y_ij|. For N(0, s²) entries, log|Y_ij| grows like n·λ₁ with
     λ₁ = ln(s√k) + ½(ψ(k/2) − ln(k/2)) (Newman 1986).
     """
     dt = tf.as_dtype(dtype)
+    stack = _Stack("linear", combinations, seeds, width, dt)
+    rows = len(combinations) * seeds
 
-    @tf.function
+    @tf.function(jit_compile=jit_compile)
     def run():
-        y = tf.eye(width, batch_shape=[seeds], dtype=dt)
+        y = tf.eye(width, batch_shape=[rows], dtype=dt)
         medians = tf.TensorArray(F64, size=depth)
         maxima = tf.TensorArray(F64, size=depth)
         for n in tf.range(depth):
-            y = _draw(init, (seeds, width, width), scale, job_seed, n, dt) @ y
-            magnitude = tf.reshape(tf.abs(tf.cast(y, F64)), (seeds, width * width))
+            y = stack.weights(n) @ y
+            magnitude = tf.reshape(tf.abs(tf.cast(y, F64)), (rows, width * width))
             medians = medians.write(n, _median_last_axis(tf.math.log(magnitude) / np.log(10.0)))
             maxima = maxima.write(n, tf.reduce_max(magnitude, axis=-1))
         return _stack(medians), _stack(maxima)
 
     medians, maxima = run()
-    return {"log10_abs_entry_median": medians.numpy(), "max_abs_entry": maxima.numpy()}
+    return {"log10_abs_entry_median": stack.split(medians), "max_abs_entry": stack.split(maxima)}
 
 
-def gradient_flow(
-    activation: str, init: str, scale: float, width: int, depth: int, seeds: int, dtype: str, job_seed: int
+def matrix_product(init, scale, width, depth, seeds, dtype, job_seed, *, jit_compile=False):
+    """``matrix_product_batch`` for one combination: (seeds, depth) arrays."""
+    return _single(
+        matrix_product_batch([Combination(init, scale, job_seed)], width, depth, seeds, dtype, jit_compile=jit_compile)
+    )
+
+
+def gradient_flow_batch(
+    activation: str,
+    combinations: Sequence[Combination],
+    width: int,
+    depth: int,
+    seeds: int,
+    dtype: str,
+    *,
+    jit_compile=False,
 ):
-    """d2l's ``synthetic_grad``, vectorized over seeds.
+    """d2l's ``synthetic_grad``, vectorized over combinations and seeds.
 
-    h₀ = 1, Y₀ = I; per layer l: z = W_l h, Y ← W_lᵀ·diag(φ′(z))·Y, h ← φ(z), so Y_l = ∂h_l/∂h₀ up to
-    the last φ′. Returns (seeds, depth) arrays ``grad_mean_abs`` = mean_ij |Y_ij| reduced in float64 and
+    h₀ = 1, Y₀ = I; per layer l: z = W_l h (+ b_l), Y ← W_lᵀ·diag(φ′(z))·Y, h ← φ(z), so Y_l = ∂h_l/∂h₀ up to
+    the last φ′. Mean field: E‖Y_l‖²_F = χ₁(q_l)·E‖Y_{l−1}‖²_F with χ₁ = σ_w²·E[φ′(√q z)²].
+    Returns (C, seeds, depth) arrays ``grad_mean_abs`` = mean_ij |Y_ij| reduced in float64,
     ``grad_mean_abs_native`` reduced in ``dtype`` (a float32 sum of 10⁴ entries near 10³⁵ overflows to inf
-    although every entry is finite: the notebook's printed inf), and ``hidden_all_finite`` (1.0 where every
-    entry of h is finite: once h overflows, z = W·h is NaN, ReLU(NaN) = 0 and the gradient reads exactly 0).
+    although every entry is finite: the notebook's printed inf), and the flags ``hidden_all_finite`` (every entry
+    of h finite: once h overflows, z = W·h is NaN, ReLU(NaN) = 0 and the gradient reads exactly 0),
+    ``grad_all_finite`` (no entry of Y is inf/NaN) and ``grad_any_nonzero`` (some entry of Y is not 0).
     """
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
+    stack = _Stack(activation, combinations, seeds, width, dt)
+    rows = len(combinations) * seeds
+    names = ("grad_mean_abs", "grad_mean_abs_native", "hidden_all_finite", "grad_all_finite", "grad_any_nonzero")
 
-    @tf.function
+    @tf.function(jit_compile=jit_compile)
     def run():
-        h = tf.ones((seeds, width), dt)
-        y = tf.eye(width, batch_shape=[seeds], dtype=dt)
-        exact = tf.TensorArray(F64, size=depth)
-        native = tf.TensorArray(F64, size=depth)
-        finite = tf.TensorArray(F64, size=depth)
+        h = tf.ones((rows, width), dt)
+        y = tf.eye(width, batch_shape=[rows], dtype=dt)
+        arrays = [tf.TensorArray(F64, size=depth) for _ in names]
         for layer in tf.range(depth):
-            w = _draw(init, (seeds, width, width), scale, job_seed, layer, dt)
-            z = tf.linalg.matvec(w, h)
+            w, z = stack.preactivations(stack.weights(layer), h, layer)
             y = (tf.linalg.matrix_transpose(w) * phi.derivative(z)[:, tf.newaxis, :]) @ y
             h = phi.fn(z)
-            exact = exact.write(layer, tf.reduce_mean(tf.abs(tf.cast(y, F64)), axis=[1, 2]))
-            native = native.write(layer, tf.cast(tf.reduce_mean(tf.abs(y), axis=[1, 2]), F64))
-            finite = finite.write(layer, tf.cast(tf.reduce_all(tf.math.is_finite(h), axis=-1), F64))
-        return _stack(exact), _stack(native), _stack(finite)
+            values = (
+                tf.reduce_mean(tf.abs(tf.cast(y, F64)), axis=[1, 2]),
+                tf.cast(tf.reduce_mean(tf.abs(y), axis=[1, 2]), F64),
+                tf.cast(tf.reduce_all(tf.math.is_finite(h), axis=-1), F64),
+                tf.cast(tf.reduce_all(tf.math.is_finite(y), axis=[1, 2]), F64),
+                tf.cast(tf.reduce_any(tf.not_equal(y, 0), axis=[1, 2]), F64),
+            )
+            arrays = [a.write(layer, v) for a, v in zip(arrays, values)]
+        return [_stack(a) for a in arrays]
 
-    exact, native, finite = run()
-    return {
-        "grad_mean_abs": exact.numpy(),
-        "grad_mean_abs_native": native.numpy(),
-        "hidden_all_finite": finite.numpy(),
-    }
+    return {name: stack.split(array) for name, array in zip(names, run())}
 
 
-def forward(activation: str, init: str, scale: float, width: int, depth: int, seeds: int, dtype: str, job_seed: int):
-    """x₀ ~ N(0, I_width), x_l = φ(x_{l−1}·W_l) for l = 1..depth.
+def gradient_flow(
+    activation, init, scale, width, depth, seeds, dtype, job_seed, *, jit_compile=False, bias_variance=0.0
+):
+    """``gradient_flow_batch`` for one combination: (seeds, depth) arrays."""
+    combination = Combination(init, scale, job_seed, bias_variance)
+    return _single(gradient_flow_batch(activation, [combination], width, depth, seeds, dtype, jit_compile=jit_compile))
 
-    Returns (seeds, depth+1) arrays over layers 0..depth: ``act_mean``, ``act_std`` (population),
+
+def forward_batch(
+    activation: str,
+    combinations: Sequence[Combination],
+    width: int,
+    depth: int,
+    seeds: int,
+    dtype: str,
+    *,
+    jit_compile=False,
+):
+    """x₀ ~ N(0, I_width), x_l = φ(x_{l−1}·W_l (+ b_l)) for l = 1..depth.
+
+    Returns (C, seeds, depth+1) arrays over layers 0..depth: ``act_mean``, ``act_std`` (population),
     ``act_mean_sq`` reduced in float64; ``act_mean_native``, ``act_std_native`` reduced in ``dtype`` as
     ``tf.reduce_mean``/``tf.math.reduce_std`` do (a float32 std of values near 10⁻³⁰ underflows to 0);
     ``all_finite`` (1.0 where every entry is finite).
     """
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
+    stack = _Stack(activation, combinations, seeds, width, dt)
     names = ("act_mean", "act_std", "act_mean_sq", "act_mean_native", "act_std_native", "all_finite")
 
     def stats(x):
@@ -123,18 +253,179 @@ def forward(activation: str, init: str, scale: float, width: int, depth: int, se
             tf.cast(tf.reduce_all(tf.math.is_finite(x), axis=-1), F64),
         )
 
-    @tf.function
+    @tf.function(jit_compile=jit_compile)
     def run():
-        x = tf.random.stateless_normal((seeds, width), _seed(job_seed, -1), dtype=dt)
+        x = stack.normals(INPUT_STREAM)
         arrays = [tf.TensorArray(F64, size=depth + 1) for _ in names]
         for layer in tf.range(depth + 1):
             arrays = [a.write(layer, s) for a, s in zip(arrays, stats(x))]
             if layer < depth:
-                w = _draw(init, (seeds, width, width), scale, job_seed, layer, dt)
-                x = phi.fn(tf.linalg.matvec(w, x, transpose_a=True))
+                _, z = stack.preactivations(stack.weights(layer), x, layer, transpose=True)
+                x = phi.fn(z)
         return [_stack(a) for a in arrays]
 
-    return {name: array.numpy() for name, array in zip(names, run())}
+    return {name: stack.split(array) for name, array in zip(names, run())}
+
+
+def forward(activation, init, scale, width, depth, seeds, dtype, job_seed, *, jit_compile=False, bias_variance=0.0):
+    """``forward_batch`` for one combination: (seeds, depth+1) arrays."""
+    combination = Combination(init, scale, job_seed, bias_variance)
+    return _single(forward_batch(activation, [combination], width, depth, seeds, dtype, jit_compile=jit_compile))
+
+
+def _inputs_at_fixed_point(stack: _Stack, activation: str, correlation: float | None = None):
+    """Inputs whose first pre-activations sit at the fixed point q* of each combination: h₀ = φ(z₀) with
+    z₀ ~ N(0, q*) (q* = 1 where the theory gives 0 or ∞). With ``correlation`` c₀, a second input whose z₀ has
+    correlation c₀ with the first. Returns (h_a, h_b or None)."""
+    q_star = [
+        theory.input_variance(activation, c.init, c.scale, stack.width, c.bias_variance) for c in stack.combinations
+    ]
+    stds = [math.sqrt(q) for q in q_star]
+    z_a = stack.normals(INPUT_STREAM, stds)
+    phi = ACTIVATIONS[activation]
+    if correlation is None:
+        return phi.fn(z_a), None
+    z_b = correlation * z_a + math.sqrt(1 - correlation**2) * stack.normals(SECOND_INPUT_STREAM, stds)
+    return phi.fn(z_a), phi.fn(z_b)
+
+
+def gradient_norm_growth_batch(
+    activation: str,
+    combinations: Sequence[Combination],
+    width: int,
+    depth: int,
+    seeds: int,
+    dtype: str,
+    *,
+    jit_compile=False,
+):
+    """Per-layer growth of a propagated gradient: u₀ a random unit vector, u_l = diag(φ′(z_l))·W_l·u_{l−1}.
+
+    Mean field: ‖u_l‖²/‖u_{l−1}‖² → χ₁ = σ_w²·E[φ′(√q* z)²], the same factor as back-propagated gradients
+    (Schoenholz et al. 2017); χ₁ = 1 is the edge of chaos. u is renormalised every layer and ln of each ratio
+    recorded, so nothing over- or underflows. Inputs at q*. Returns (C, seeds, depth) ``log_grad_growth``.
+    """
+    dt = tf.as_dtype(dtype)
+    phi = ACTIVATIONS[activation]
+    stack = _Stack(activation, combinations, seeds, width, dt)
+
+    @tf.function(jit_compile=jit_compile)
+    def run():
+        h, _ = _inputs_at_fixed_point(stack, activation)
+        u = tf.math.l2_normalize(stack.normals(DIRECTION_STREAM), axis=-1)
+        growth = tf.TensorArray(F64, size=depth)
+        for layer in tf.range(depth):
+            w, z = stack.preactivations(stack.weights(layer), h, layer)
+            u = phi.derivative(z) * tf.linalg.matvec(w, u)
+            norm = tf.norm(tf.cast(u, F64), axis=-1)
+            growth = growth.write(layer, 2.0 * tf.math.log(norm))
+            u = u / tf.cast(tf.where(norm > 0, norm, 1.0), dt)[:, None]
+            h = phi.fn(z)
+        return _stack(growth)
+
+    return {"log_grad_growth": stack.split(run())}
+
+
+def correlation_flow_batch(
+    activation: str,
+    combinations: Sequence[Combination],
+    width: int,
+    depth: int,
+    seeds: int,
+    dtype: str,
+    input_correlation: float,
+    *,
+    jit_compile=False,
+):
+    """Two inputs through the same network: the correlation c_l = Σ z_a z_b / √(Σ z_a² Σ z_b²) of their
+    pre-activations and q_l = mean z_a², for l = 0..depth (layer 0: the inputs' own pre-activations, at q*).
+
+    Mean field: c_{l+1} = C(c_l), and |c_l − c*| ∝ exp(−l/ξ_c) with ξ_c = −1/ln χ_c (Schoenholz et al. 2017).
+    Returns (C, seeds, depth+1) ``correlation`` and ``q``.
+    """
+    dt = tf.as_dtype(dtype)
+    phi = ACTIVATIONS[activation]
+    stack = _Stack(activation, combinations, seeds, width, dt)
+    q_star = [theory.input_variance(activation, c.init, c.scale, width, c.bias_variance) for c in combinations]
+
+    def measure(z_a, z_b):
+        a, b = tf.cast(z_a, F64), tf.cast(z_b, F64)
+        norms = tf.norm(a, axis=-1) * tf.norm(b, axis=-1)
+        return tf.reduce_sum(a * b, axis=-1) / norms, tf.reduce_mean(a * a, axis=-1)
+
+    @tf.function(jit_compile=jit_compile)
+    def run():
+        stds = [math.sqrt(q) for q in q_star]
+        z_a = stack.normals(INPUT_STREAM, stds)
+        z_b = input_correlation * z_a + math.sqrt(1 - input_correlation**2) * stack.normals(SECOND_INPUT_STREAM, stds)
+        correlations, variances = tf.TensorArray(F64, size=depth + 1), tf.TensorArray(F64, size=depth + 1)
+        c, q = measure(z_a, z_b)
+        correlations, variances = correlations.write(0, c), variances.write(0, q)
+        for layer in tf.range(depth):
+            w = stack.weights(layer)
+            b = stack.biases(layer)
+            z_a = tf.linalg.matvec(w, phi.fn(z_a)) + (0 if b is None else b)
+            z_b = tf.linalg.matvec(w, phi.fn(z_b)) + (0 if b is None else b)
+            c, q = measure(z_a, z_b)
+            correlations, variances = correlations.write(layer + 1, c), variances.write(layer + 1, q)
+        return _stack(correlations), _stack(variances)
+
+    correlations, variances = run()
+    return {"correlation": stack.split(correlations), "q": stack.split(variances)}
+
+
+def checkpoints(depth: int) -> list[int]:
+    """Layers where the Jacobian's spectrum is recorded: 1, 2, 4, … and ``depth``."""
+    return sorted({*(2**i for i in range(int(math.log2(depth)) + 1)), depth})
+
+
+def jacobian_spectrum_batch(
+    activation: str,
+    combinations: Sequence[Combination],
+    width: int,
+    depth: int,
+    seeds: int,
+    dtype: str,
+    *,
+    jit_compile=False,
+):
+    """Singular values of the input–output Jacobian J_L = D_L W_L ⋯ D_1 W_1 (D_l = diag φ′(z_l)), inputs at q*.
+
+    Pennington et al. (2017): at criticality the eigenvalues of J Jᵀ have mean (σ_w²μ₁)^L and variance
+    L·(μ₂/μ₁² − 1 − s₁) (μ_k = E φ′(√q* z)^{2k}; s₁ = −1 Gaussian, 0 orthogonal): orthogonal weights keep the
+    spread O(1) when μ₂ ≈ μ₁², Gaussian ones let it grow with depth. Returns, per checkpoint layer
+    (``checkpoints(depth)``), (C, seeds, checkpoints) arrays ``jjt_mean`` and ``jjt_var`` (mean and variance of the
+    squared singular values), ``sv_max`` and ``sv_min``.
+    """
+    dt = tf.as_dtype(dtype)
+    phi = ACTIVATIONS[activation]
+    stack = _Stack(activation, combinations, seeds, width, dt)
+    rows = len(combinations) * seeds
+    marks = checkpoints(depth)
+
+    def spectrum(j):
+        s = tf.linalg.svd(tf.cast(j, F64), compute_uv=False)
+        squares = tf.square(s)
+        mean = tf.reduce_mean(squares, axis=-1)
+        return mean, tf.reduce_mean(tf.square(squares - mean[:, None]), axis=-1), s[:, 0], s[:, -1]
+
+    @tf.function(jit_compile=jit_compile)
+    def run():
+        h, _ = _inputs_at_fixed_point(stack, activation)
+        j = tf.eye(width, batch_shape=[rows], dtype=dt)
+        results = []
+        start = 0
+        for mark in marks:
+            for layer in tf.range(start, mark):
+                w, z = stack.preactivations(stack.weights(layer), h, layer)
+                j = (phi.derivative(z)[:, :, None] * w) @ j
+                h = phi.fn(z)
+            start = mark
+            results.append(spectrum(j))
+        return [tf.stack([r[i] for r in results], axis=-1) for i in range(4)]
+
+    names = ("jjt_mean", "jjt_var", "sv_max", "sv_min")
+    return {name: stack.split(array) for name, array in zip(names, run())}
 
 
 def repeated_matrix(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from docutils.core import publish_parts
 
+from initstab import comparison
 from initstab.reproduction import COLUMNS
 
 STYLE = """
@@ -48,15 +49,94 @@ def _reproduction_html(table: pd.DataFrame) -> str:
     return f"<div class='scroll'><table><tr>{head}</tr>{''.join(body)}</table></div>"
 
 
+THEORY_SHOWN = [
+    "experiment",
+    "activation",
+    "init",
+    "scale",
+    "bias_variance",
+    "width",
+    "dtype",
+    "quantity",
+    "layer",
+    "measured_median",
+    "predicted",
+    "predicted_finite_width",
+    "relative_error",
+    "relative_error_finite_width",
+    "gap_closed",
+]
+
+
+def _table_html(table: pd.DataFrame, columns: Sequence[str]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = []
+    for row in table[list(columns)].to_dict("records"):
+        cells = []
+        for value in row.values():
+            if isinstance(value, float):
+                cells.append(f"<td>{'' if pd.isna(value) else f'{value:.4g}'}</td>")
+            else:
+                cells.append(f'<td class="text">{html.escape("" if pd.isna(value) else str(value))}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<div class='scroll'><table><tr>{head}</tr>{''.join(body)}</table></div>"
+
+
+def _theory_html(table: pd.DataFrame, critical: Mapping[str, float]) -> str:
+    """Critical σ_w², the finite-width headline, the depth-scale rule and the prediction table."""
+    fw = comparison.finite_width_summary(table)
+    critical_items = "".join(f"<li>{html.escape(a)}: σ<sub>w</sub>² = {v:.6g}</li>" for a, v in critical.items())
+    phase = table[table["experiment"] == "phase_diagram"]
+    phase_line = (
+        f"<p>Phase diagram: over {len(phase)} grid points the measured per-layer gradient growth differs from "
+        f"χ₁(q*) by a median of {phase['relative_error'].abs().median():.1%}.</p>"
+        if len(phase)
+        else ""
+    )
+    depth = table[table["experiment"] == "depth_scale"]
+    depth_line = (
+        "<p>Depth scale: correlations between inputs survive about ξ<sub>c</sub> = −1/ln χ<sub>c</sub> layers; "
+        "Schoenholz et al. (2017) found networks trainable up to about <strong>6 ξ<sub>c</sub></strong> layers. "
+        f"Fitted vs predicted ξ<sub>c</sub>: median |relative error| "
+        f"{depth['relative_error'].abs().median():.1%} over {len(depth)} cases.</p>"
+        if len(depth)
+        else ""
+    )
+    return f"""<h3>Edge of chaos: critical σ<sub>w</sub>² at σ<sub>b</sub>² = 0 (χ₁(q*) = 1)</h3>
+<ul>{critical_items}</ul>
+<h3>Finite width</h3>
+<p>The mean-field prediction is for E‖Y‖², but we report the median over seeds of ln mean|Y|: the mean of a log
+is not the log of the mean. Per layer, E ln(‖Y_l‖²/‖Y_{{l−1}}‖²) = ln χ₁ + Δ with
+Δ = ψ(N/2) − ln(N/2) (the χ²<sub>N</sub> log-mean deficit, Gaussian weights only) − 3 Var(φ′²)/(2(N+2) E[φ′²]²)
+(fluctuation of Σφ′(z<sub>i</sub>)²u<sub>i</sub>²), plus a 1/N term from reusing W in z = Wh and in the
+backward step (zero for linear and ReLU). Over {fw["rows"]} gradient_flow cases the median |relative error| at
+the deepest finite layer is {fw["median_abs_error"]:.1%} without and
+{fw["median_abs_error_finite_width"]:.1%} with the correction, which closes a median
+{fw["median_gap_closed"]:.0%} of the log-gap.</p>
+{phase_line}{depth_line}
+<p>Every prediction (full table: <code>results/tables/theory.csv</code>; phase-diagram rows omitted here):</p>
+{_table_html(table[table["experiment"] != "phase_diagram"], THEORY_SHOWN)}"""
+
+
 def summary_html(
     reproduction: pd.DataFrame,
     figures: Sequence[tuple[str, str, str]],
     digest: str,
     versions: Mapping[str, str],
     commit: str,
+    theory: pd.DataFrame | None = None,
+    critical: Mapping[str, float] | None = None,
 ) -> str:
     """The report page. ``figures``: (stable name, PNG path, caption in reStructuredText); ``digest``: the
-    config hash (initstab.provenance.config_hash)."""
+    config hash (initstab.provenance.config_hash); ``theory``: comparison.theory_table's rows; ``critical``:
+    activation → critical σ_w²."""
+    theory_section = (
+        ""
+        if theory is None
+        else f"""<h2 id="theory">Theory beside measurement</h2>
+{_theory_html(theory, critical or {})}"""
+    )
+    theory_toc = "" if theory is None else '<li><a href="#theory">Theory beside measurement</a></li>'
     passed = int((reproduction["inside"] == True).sum())  # noqa: E712 - column holds True/False/NA
     judged = int(reproduction["inside"].notna().sum())
     toc = "".join(f'<li><a href="#{name}">{name}</a></li>' for name, _, _ in figures)
@@ -76,12 +156,14 @@ def summary_html(
 <p>Config hash <code>{digest}</code> · commit <code>{html.escape(commit)}</code> ·
 generated {datetime.date.today().isoformat()}</p>
 <h2>Contents</h2><ol><li><a href="#reproduction">Reproduction of the notebooks' numbers</a></li>
-<li>Figures<ol>{toc}</ol></li><li><a href="#cite">How to cite</a></li><li><a href="#software">Software</a></li></ol>
+{theory_toc}<li>Figures<ol>{toc}</ol></li><li><a href="#cite">How to cite</a></li>
+<li><a href="#software">Software</a></li></ol>
 <h2 id="reproduction">Reproduction of the notebooks' numbers</h2>
 <p>{passed} of {judged} printed numbers lie inside our 1st–99th percentile band of the same statistic
 (per-seed values resampled into means of <code>n_avg</code> draws, as the notebook averaged).
 Full table: <code>results/tables/reproduction.csv</code>.</p>
 {_reproduction_html(reproduction)}
+{theory_section}
 <h2>Figures</h2>{"".join(sections)}
 <h2 id="cite">How to cite</h2>
 <p class="cite">initstab figure <em>NAME</em> (results/figures/NAME.pdf), config hash <code>{digest}</code>,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from initstab import theory
-from initstab.combinations import job_name
+from initstab.combinations import combination_name
 from initstab.stats import bootstrap_means, ranked_quantile
 
 COLUMNS = [
@@ -101,6 +101,18 @@ def predicted(row: Mapping) -> float:
     if row["metric"] == "act_mean_sq" and int(row.get("layer") or 0) == 1:
         value = theory.one_layer_mean_square(row["activation"], row["init"], scale, width)
         return math.nan if value is None else value
+    shape = (row["activation"], row["init"], scale, width, int(row["depth"]))
+    if row["metric"] == "grad_mean_abs_native":  # the median prediction, finite-width corrected
+        curve = theory.gradient_flow_curve(*shape)
+        return math.nan if curve is None else float(curve[int(row["layer"]) - 1])
+    if row["metric"] == "act_std_native":
+        curve = theory.forward_std_curve(*shape)
+        return math.nan if curve is None else float(curve[int(row["layer"])])
+    if row["metric"] == "weight_std":
+        variance = theory.weight_variance(row["init"], scale, width, width)
+        return math.nan if variance is None else math.sqrt(variance)
+    if row["metric"] == "weight_mean" and theory.weight_variance(row["init"], scale, width, width) is not None:
+        return 0.0  # every centred init
     return math.nan
 
 
@@ -131,13 +143,14 @@ def compare(row: Mapping, tables: Mapping[str, pd.DataFrame], dtype: str = "floa
         return out | {"inside": pd.NA, "note": "experiment not in this config"}
     spec = {key: row[key] for key in ("activation", "init", "scale", "width", "depth")} | {"dtype": dtype}
     chosen = table[np.logical_and.reduce([table[key] == value for key, value in spec.items()])]
+    chosen = chosen[chosen["bias_variance"] == 0]  # the notebooks have no biases
     chosen = chosen[chosen["metric"] == row["metric"]]
     layer = row.get("layer")
     if pd.notna(layer):
         chosen = chosen[chosen["layer"] == int(layer)]
     if chosen.empty:
-        job = job_name(*(spec[k] for k in ("activation", "init", "scale", "width", "depth", "dtype")))
-        return out | {"inside": pd.NA, "note": f"job {job} not in this config"}
+        name = combination_name(*(spec[k] for k in ("activation", "init", "scale", "width", "depth", "dtype")))
+        return out | {"inside": pd.NA, "note": f"combination {name} not in this config"}
     sample = bootstrap_means(chosen["value"].to_numpy(dtype=np.float64), int(row["n_avg"]))
     band = {name: ranked_quantile(sample, q) for name, q in (("p01", 0.01), ("median", 0.5), ("p99", 0.99))}
     inside = within(compared, band["p01"], band["p99"], resolution)

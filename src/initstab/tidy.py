@@ -10,13 +10,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-SPEC_COLUMNS = ["experiment", "activation", "init", "scale", "width", "depth", "dtype"]
+SPEC_COLUMNS = ["experiment", "activation", "init", "scale", "bias_variance", "width", "depth", "dtype"]
 COLUMNS = [*SPEC_COLUMNS, "seed", "layer", "metric", "value", "finite", "x", "device"]
 DTYPES = {
     "experiment": "str",
     "activation": "str",
     "init": "str",
     "scale": "float64",
+    "bias_variance": "float64",
     "width": "int64",
     "depth": "int64",
     "dtype": "str",
@@ -32,20 +33,21 @@ DTYPES = {
 
 def _frame(spec: Mapping, device: str, metric: str, values, seeds, layers, x=np.nan) -> pd.DataFrame:
     values = np.asarray(values, dtype=np.float64).ravel()
-    columns = {name: spec[name] for name in SPEC_COLUMNS}
+    columns = {name: spec.get(name, 0.0) if name == "bias_variance" else spec[name] for name in SPEC_COLUMNS}
     columns |= {"seed": seeds, "layer": layers, "metric": metric, "value": values}
     columns |= {"finite": np.isfinite(values), "x": x, "device": device}
     return pd.DataFrame(columns, index=pd.RangeIndex(values.size))
 
 
-def per_layer_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], first_layer: int):
-    """Rows from (seeds, layers) arrays; column j is layer ``first_layer + j``."""
+def per_layer_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], first_layer: int = 0, layers=None):
+    """Rows from (seeds, layers) arrays; column j is layer ``layers[j]`` (default ``first_layer + j``)."""
     frames = []
     for metric, values in metrics.items():
         n_seeds, n_layers = np.shape(values)
         seeds = np.repeat(np.arange(n_seeds), n_layers)
-        layers = np.tile(np.arange(first_layer, first_layer + n_layers), n_seeds)
-        frames.append(_frame(spec, device, metric, values, seeds, layers))
+        numbers = np.arange(first_layer, first_layer + n_layers) if layers is None else np.asarray(layers)
+        layers_column = np.tile(numbers, n_seeds)
+        frames.append(_frame(spec, device, metric, values, seeds, layers_column))
     return frames
 
 

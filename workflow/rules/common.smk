@@ -20,22 +20,30 @@ os.environ.setdefault(
 os.makedirs(os.environ.get("SNAKEMAKE_OUTPUT_CACHE"), exist_ok=True)
 
 from initstab.catalogue import EXPERIMENTS
+from initstab.comparison import ROWS as THEORY_ROWS
 from initstab.provenance import config_hash, experiment_hash, software_versions
 from initstab.combinations import (
     KERNEL_MODULES,
+    chunk_size,
     combination_table,
     job_name_pattern,
     job_spec,
+    weight_bytes,
 )
 
 COMBINATIONS = combination_table(config)
 CONFIGURED = [name for name in EXPERIMENTS if name in config["experiments"]]
+THEORY_EXPERIMENTS = [name for name in CONFIGURED if name in THEORY_ROWS]
 FIGURES = {
     "matrix_product": ["matrix_product"],
     "gradient_flow": ["gradient_flow_scales", "gradient_flow_inits"],
     "forward": ["forward"],
     "repeated_matrix": ["repeated_matrix"],
     "activations": ["activations"],
+    "phase_diagram": ["phase_diagram"],
+    "jacobian_spectrum": ["jacobian_spectrum"],
+    "precision": ["precision"],
+    "depth_scale": ["depth_scale"],
 }
 
 
@@ -74,12 +82,11 @@ def get_job_outputs(wildcards):
 
 def get_job_mem_mb(wildcards):
     """Memory a kernel job asks for (MB): 1 GB for Python + TensorFlow (measured 0.61–0.82 GB) plus three
-    weight batches of the job's shape (the largest default job, 400 × 512² float32, peaked at 1.06 GB).
+    weight batches of its largest stacked call (one 400 × 512² float32 batch peaked at 1.06 GB).
     """
     spec = get_job_spec(wildcards)
-    itemsize = 8 if spec["dtype"] == "float64" else 4
-    batch_mb = spec["seeds"] * spec["width"] ** 2 * itemsize / 2**20
-    return int(1000 + 3 * batch_mb)
+    stacked = min(len(spec["combinations"]), chunk_size(spec))
+    return int(1000 + 3 * stacked * weight_bytes(spec) / 2**20)
 
 
 FIGURE_NAMES = [figure for figures in FIGURES.values() for figure in figures]
@@ -171,5 +178,6 @@ def all_targets():
         *expand("results/tables/{experiment}_summary.csv", experiment=CONFIGURED),
         *figure_outputs(),
         "results/tables/reproduction.csv",
+        "results/tables/theory.csv",
         "results/report/summary.html",
     ]

@@ -20,10 +20,36 @@ rule reproduction:
         "../scripts/reproduction.py"
 
 
+rule theory:
+    """Every mean-field prediction beside the measured median of the same quantity."""
+    input:
+        summaries=expand(
+            "results/tables/{experiment}_summary.csv", experiment=THEORY_EXPERIMENTS
+        ),
+        library=get_library_sources(),
+    output:
+        report(
+            "results/tables/theory.csv",
+            caption="../report/theory.rst",
+            category="Theory",
+        ),
+    log:
+        "results/logs/theory.log",
+    cache: "omit-software"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    params:
+        experiments=THEORY_EXPERIMENTS,
+    script:
+        "../scripts/theory.py"
+
+
 rule summary_report:
     """Self-contained HTML page: reproduction table, every figure with its caption, provenance."""
     input:
         reproduction="results/tables/reproduction.csv",
+        theory="results/tables/theory.csv",
         figures=[path for path in figure_outputs() if path.endswith(".png")],
         captions=get_figure_captions(),
         library=get_library_sources(),

@@ -1,4 +1,4 @@
-"""Run one combination's TensorFlow kernel and write its tidy CSV."""
+"""Run one job's stacked combinations through their TensorFlow kernel and write its tidy CSV."""
 
 import resource
 import time
@@ -7,7 +7,8 @@ from initstab.logs import capture
 
 log = capture(snakemake.log[0], "kernel")
 spec = snakemake.params.spec
-log.info("job %s/%s: %s", spec["experiment"], spec["job"], spec)
+combinations = spec["combinations"]
+log.info("job %s/%s: %d combinations: %s", spec["experiment"], spec["job"], len(combinations), spec)
 
 from initstab.runtime import configure_tensorflow  # noqa: E402 - TensorFlow after the log is open
 
@@ -16,7 +17,7 @@ from initstab.io import write_csv  # noqa: E402
 from initstab.jobs import run_job  # noqa: E402
 
 start = time.perf_counter()
-table = run_job(spec, device)
+table = run_job(spec, device, progress=lambda done, total: log.info("%d/%d combinations done", done, total))
 log.info("computed %d rows on %s in %.2f s", len(table), device, time.perf_counter() - start)
 log.info("non-finite values: %d of %d", (~table["finite"]).sum(), len(table))
 write_csv(table, snakemake.output[0])

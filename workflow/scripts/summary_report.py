@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from initstab import report
+from initstab import report, theory
+from initstab.catalogue import ACTIVATIONS
 from initstab.io import write_atomic
 from initstab.logs import capture
 from initstab.provenance import git_commit
@@ -20,6 +21,12 @@ page = report.summary_html(
     snakemake.params.provenance["config_hash"],
     snakemake.params.provenance["versions"],
     git_commit(snakemake.scriptdir),
+    theory=pd.read_csv(snakemake.input.theory, dtype={"layer": "Int64"}),
+    critical={
+        a: theory.critical_weight_variance(a)
+        for a in ("relu", "tanh", "sigmoid", "scaled_sigmoid", "scaled_sigmoid_grad_missing_x4", "linear")
+        if a in ACTIVATIONS
+    },
 )
 write_atomic(snakemake.output[0], lambda tmp: Path(tmp).write_text(page))
 log.info("wrote %s (%d figures)", snakemake.output[0], len(figures))
