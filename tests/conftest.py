@@ -5,9 +5,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = Path(__file__).parent / "data" / "tiny_config.yaml"
+# Targets of the reruns that only compare tables: every experiment's table and summary, no figures or report.
+TABLES = [f"results/tables/{name}.csv" for name in yaml.safe_load(TINY.read_text())["experiments"]]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -58,8 +61,6 @@ def snakemake(
 
 def new_workdir(tmp_path_factory, name: str, config: dict | None = None) -> Path:
     """A fresh working directory holding the tiny config (or ``config``)."""
-    import yaml
-
     workdir = tmp_path_factory.mktemp(name)
     if config is None:
         shutil.copy(TINY, workdir / "config.yaml")

@@ -26,7 +26,7 @@ CONFIG = {
 def test_cases_cross_override_and_stack_into_jobs():
     table = comb.combination_table(CONFIG)
     assert sorted(table) == [
-        ("activations", "relu__w5__d0__float32__n1"),
+        ("activations", "all__w5__d0__float32__n1"),
         ("gradient_flow", "relu__w10__d4__float32__n6"),
         ("gradient_flow", "relu__w20__d4__float64__n6"),
         ("gradient_flow", "tanh__w10__d4__float32__n6"),
@@ -39,7 +39,7 @@ def test_cases_cross_override_and_stack_into_jobs():
         ("normal", 0.1, 0.0),
         ("normal", 0.2, 0.0),
     ]
-    curves = table[("activations", "relu__w5__d0__float32__n1")]
+    curves = table[("activations", "all__w5__d0__float32__n1")]
     assert curves["combinations"][0]["init"] == "none" and curves["x_min"] == -1.0
 
 
@@ -99,3 +99,17 @@ def test_unknown_job_is_a_clear_error():
 def test_scale_text_round_trips():
     for scale in [0.1, 1.0, 0.044194173824159216, 1e-05, 0.0625]:
         assert float(comb.format_scale(scale)) == scale
+
+
+def test_memory_requests_follow_the_measured_peaks():
+    """gradient_flow: 4 × 200 × 100² float32 stacked → 900 + 15 × 30.5 MB; forward 300 × 512² alone → 900 + 3 × 300."""
+    gradient = {
+        "experiment": "gradient_flow",
+        "seeds": 200,
+        "width": 100,
+        "dtype": "float32",
+        "combinations": [{}] * 15,
+    }
+    assert comb.chunk_size(gradient) == 4 and comb.memory_mb(gradient) == int(900 + 15 * 4 * 200 * 100**2 * 4 / 2**20)
+    forward = {"experiment": "forward", "seeds": 300, "width": 512, "dtype": "float32", "combinations": [{}] * 4}
+    assert comb.memory_mb(forward) == 900 + 3 * 300

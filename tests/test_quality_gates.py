@@ -13,8 +13,8 @@ BIN = Path(sys.executable).parent
 @pytest.mark.parametrize(
     "command",
     [
-        [BIN / "ruff", "check", "src", "tests", "workflow/scripts"],
-        [BIN / "ruff", "format", "--check", "src", "tests", "workflow/scripts"],
+        [BIN / "ruff", "check", "src", "tests", "workflow/scripts", "benchmarks"],
+        [BIN / "ruff", "format", "--check", "src", "tests", "workflow/scripts", "benchmarks"],
         [BIN / "snakefmt", "--check", "Snakefile", "workflow/rules"],
         [BIN / "snakemake", "--lint", "--configfile", "tests/data/tiny_config.yaml"],
     ],

@@ -32,7 +32,12 @@ KERNEL_MODULES = (
     "theory",
     "tidy",
 )
-BATCH_BYTES = 2**28  # weights per stacked kernel call (256 MiB; a call peaks at ~3× its weight batch)
+# Weights per stacked kernel call: 32 MiB. A gradient_flow call peaks at ~15× its weight batch on top of ~0.66 GB
+# for Python and TensorFlow (measured: 15 stacked combinations of 200 × 100² took 2.4 GB, 4 took 1.2 GB, and the
+# whole job 1.38 GB); stacking more saves no time (the 15 took 56 s at once, 54 s in chunks of 4).
+BATCH_BYTES = 32 * 2**20
+ONE_JOB_EXPERIMENTS = ("activations",)  # cheap curves: every activation in one job (one TensorFlow start-up)
+ALL = "all"  # the activation name of such a job
 DEFAULT_CASE = {"activations": ["linear"], "inits": [NO_INIT], "scales": [1.0], "bias_variances": [0.0]}
 
 
@@ -55,7 +60,7 @@ def job_name(activation: str, width: int, depth: int, dtype: str, seeds: int) ->
 
 def job_name_pattern() -> str:
     """Regex that admits exactly the job names registered activations and dtypes can form."""
-    activations = "|".join(sorted(ACTIVATIONS))
+    activations = "|".join(sorted([*ACTIVATIONS, ALL]))
     return rf"({activations})__w[0-9]+__d[0-9]+__({'|'.join(DTYPES)})__n[0-9]+"
 
 
@@ -79,13 +84,15 @@ def _case_combinations(config: Mapping, experiment: str, section: Mapping, case:
                     shape = (settings["width"], settings["depth"], settings["dtype"])
                     name = combination_name(activation, init, scale, *shape, float(bias_variance))
                     combination = {
+                        "activation": activation,
                         "init": init,
                         "scale": float(scale),
                         "bias_variance": float(bias_variance),
                         "combination": name,
                         "seed": combination_seed(config["seed"], experiment, name),
                     }
-                    yield {"experiment": experiment, "activation": activation, **settings}, combination
+                    job_activation = ALL if experiment in ONE_JOB_EXPERIMENTS else activation
+                    yield {"experiment": experiment, "activation": job_activation, **settings}, combination
 
 
 def combination_table(config: Mapping) -> dict[tuple[str, str], dict]:
@@ -134,3 +141,16 @@ def weight_bytes(spec: Mapping) -> int:
 def chunk_size(spec: Mapping) -> int:
     """Combinations per stacked kernel call: as many as keep their weight batch under BATCH_BYTES."""
     return max(1, BATCH_BYTES // weight_bytes(spec))
+
+
+# Measured peaks (ru_maxrss): Python + TensorFlow ≈ 0.66 GB, then ≈ 15 bytes per stacked weight byte where the
+# kernel carries a width×width state per seed (Y, J, M·result), ≈ 3 where it carries vectors.
+MATRIX_STATE_EXPERIMENTS = ("matrix_product", "gradient_flow", "precision", "jacobian_spectrum", "repeated_matrix")
+
+
+def memory_mb(spec: Mapping) -> int:
+    """Memory a job asks the scheduler for (MB): 900 MB (TensorFlow and the job's table) plus the per-byte factor
+    above times its largest stacked weight batch."""
+    stacked = min(len(spec["combinations"]), chunk_size(spec)) * weight_bytes(spec)
+    factor = 15 if spec["experiment"] in MATRIX_STATE_EXPERIMENTS else 3
+    return int(900 + factor * stacked / 2**20)

@@ -144,7 +144,7 @@ def phase_diagram_rows(summary: pd.DataFrame) -> list[dict]:
     return rows
 
 
-DEPTH_SCALE_FLOOR = 0.01  # |c_l − c*| below this is finite-width noise in a median over seeds (N = 200)
+DEPTH_SCALE_FLOOR = 0.01  # fit |c_l − c*| only above this, and above 3σ of its finite-width noise
 
 
 def fit_depth_scale(layers: np.ndarray, correlations: np.ndarray, c_star: float, floor: float) -> float:
@@ -172,7 +172,8 @@ def depth_scale_rows(summary: pd.DataFrame) -> list[dict]:
         frame = frame.sort_values("layer")
         c_star = meanfield.correlation_fixed_point(spec["activation"], variance, spec["bias_variance"])
         layers, medians = frame["layer"].to_numpy()[1:], frame["median"].to_numpy()[1:]  # from layer 1 on
-        fitted = fit_depth_scale(layers, medians, c_star, floor=DEPTH_SCALE_FLOOR)
+        noise = 3 * (1 - c_star**2) / math.sqrt(spec["width"] * int(frame["n"].iloc[0]))  # 3σ of a median of c
+        fitted = fit_depth_scale(layers, medians, c_star, floor=max(DEPTH_SCALE_FLOOR, noise))
         predicted = meanfield.depth_scales(spec["activation"], variance, spec["bias_variance"])[1]
         predicted = predicted if 0 < predicted < 1e6 else math.inf  # at the edge of chaos the decay is a power law
         measured = pd.Series({"median": fitted, "p05": math.nan, "p95": math.nan})

@@ -42,13 +42,15 @@ def _matrix_product(spec, metrics, device) -> Rows:
 
 def _gradient_events(spec, metrics, device) -> Rows:
     """Per seed: the first layer whose hidden state overflowed; the first whose hidden state or gradient holds an
-    inf/NaN (overflow); the first whose gradient is exactly 0 everywhere (underflow)."""
+    inf/NaN (overflow); the first whose gradient is exactly 0 everywhere before any overflow (underflow: after an
+    overflow ReLU(NaN) = 0 zeroes the gradient too, which is not an underflow)."""
     hidden_overflow = metrics.pop("hidden_all_finite") == 0
     overflow = hidden_overflow | (metrics.pop("grad_all_finite") == 0)
+    underflow = (metrics.pop("grad_any_nonzero") == 0) & ~np.logical_or.accumulate(overflow, axis=1)
     events = {
         "first_nonfinite_hidden_layer": tidy.first_layer_where(hidden_overflow, first_layer=1),
         "first_overflow_layer": tidy.first_layer_where(overflow, first_layer=1),
-        "first_underflow_layer": tidy.first_layer_where(metrics.pop("grad_any_nonzero") == 0, first_layer=1),
+        "first_underflow_layer": tidy.first_layer_where(underflow, first_layer=1),
     }
     return tidy.per_seed_rows(spec, device, events)
 

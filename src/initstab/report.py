@@ -94,12 +94,17 @@ def _theory_html(table: pd.DataFrame, critical: Mapping[str, float]) -> str:
         else ""
     )
     depth = table[table["experiment"] == "depth_scale"]
+    resolved = depth["relative_error"].dropna()
+    rules = ", ".join(
+        f"s = {r.scale:g}: ξ<sub>c</sub> = {r.predicted:.3g} → ≈ {6 * r.predicted:.0f} layers"
+        for r in depth.itertuples()
+    )
     depth_line = (
-        "<p>Depth scale: correlations between inputs survive about ξ<sub>c</sub> = −1/ln χ<sub>c</sub> layers; "
-        "Schoenholz et al. (2017) found networks trainable up to about <strong>6 ξ<sub>c</sub></strong> layers. "
-        f"Fitted vs predicted ξ<sub>c</sub>: median |relative error| "
-        f"{depth['relative_error'].abs().median():.1%} over {len(depth)} cases.</p>"
-        if len(depth)
+        "<p>Depth scale: correlations between inputs survive about ξ<sub>c</sub> = −1/ln χ<sub>c</sub> layers, "
+        "and Schoenholz et al. (2017) found networks trainable up to about <strong>6 ξ<sub>c</sub></strong> layers "
+        f"({rules}). Fitted vs predicted ξ<sub>c</sub>: median |relative error| {resolved.abs().median():.1%} over "
+        f"{len(resolved)} of {len(depth)} cases (the others' decay stays under the finite-width noise).</p>"
+        if len(resolved)
         else ""
     )
     return f"""<h3>Edge of chaos: critical σ<sub>w</sub>² at σ<sub>b</sub>² = 0 (χ₁(q*) = 1)</h3>

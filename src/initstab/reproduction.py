@@ -18,6 +18,8 @@ from initstab import theory
 from initstab.combinations import combination_name
 from initstab.stats import bootstrap_means, ranked_quantile
 
+SEED_EXPERIMENTS = ("matrix_product", "gradient_flow", "forward", "repeated_matrix")  # what the notebooks print
+
 COLUMNS = [
     "source",
     "cell",

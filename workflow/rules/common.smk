@@ -21,14 +21,14 @@ os.makedirs(os.environ.get("SNAKEMAKE_OUTPUT_CACHE"), exist_ok=True)
 
 from initstab.catalogue import EXPERIMENTS
 from initstab.comparison import ROWS as THEORY_ROWS
+from initstab.reproduction import SEED_EXPERIMENTS
 from initstab.provenance import config_hash, experiment_hash, software_versions
 from initstab.combinations import (
     KERNEL_MODULES,
-    chunk_size,
     combination_table,
     job_name_pattern,
     job_spec,
-    weight_bytes,
+    memory_mb,
 )
 
 COMBINATIONS = combination_table(config)
@@ -81,12 +81,8 @@ def get_job_outputs(wildcards):
 
 
 def get_job_mem_mb(wildcards):
-    """Memory a kernel job asks for (MB): 1 GB for Python + TensorFlow (measured 0.61–0.82 GB) plus three
-    weight batches of its largest stacked call (one 400 × 512² float32 batch peaked at 1.06 GB).
-    """
-    spec = get_job_spec(wildcards)
-    stacked = min(len(spec["combinations"]), chunk_size(spec))
-    return int(1000 + 3 * stacked * weight_bytes(spec) / 2**20)
+    """Memory a kernel job asks for (MB), from its stacked weight batch (combinations.memory_mb)."""
+    return memory_mb(get_job_spec(wildcards))
 
 
 FIGURE_NAMES = [figure for figures in FIGURES.values() for figure in figures]
@@ -120,7 +116,7 @@ def get_figure_captions():
 
 def get_reproduction_inputs(wildcards):
     """The seed numbers, their notes, and the tidy table of each configured experiment they cite."""
-    tables = {e: f"results/tables/{e}.csv" for e in CONFIGURED if e != "activations"}
+    tables = {e: f"results/tables/{e}.csv" for e in CONFIGURED if e in SEED_EXPERIMENTS}
     resources = os.path.join(workflow.basedir, "workflow", "resources")
     return tables | {
         "library": get_library_sources(),
