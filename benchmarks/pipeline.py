@@ -7,8 +7,6 @@ started from the repository root, so the workflow profile ``profiles/default`` (
 included), as a user waits for it.
 """
 
-import itertools
-import json
 import os
 import shutil
 import subprocess
@@ -18,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from initstab.combinations import combination_table
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
@@ -78,25 +78,15 @@ def ran_experiments(workspace: Workspace) -> list[str]:
     return sorted(path.name for path in logs.iterdir() if path.is_dir()) if logs.is_dir() else []
 
 
-def combinations(section: dict) -> list[dict]:
-    """Every distinct combination of an experiment section: each case's list-valued keys crossed, its other keys
-    overriding the section's defaults (a combination listed by two cases counts once)."""
-    defaults = {key: value for key, value in section.items() if key != "cases"}
-    unique = {}
-    for case in section.get("cases", []):
-        settings = defaults | {key: value for key, value in case.items() if not isinstance(value, list)}
-        lists = {key: value for key, value in case.items() if isinstance(value, list)}
-        for values in itertools.product(*lists.values()):
-            point = settings | dict(zip(lists, values))
-            unique.setdefault(json.dumps(point, sort_keys=True), point)
-    return list(unique.values())
+def _jobs(config: dict, experiments: list[str]) -> list[dict]:
+    return [spec for (name, _), spec in combination_table(config).items() if name in experiments]
 
 
 def config_samples(config: dict, experiments: list[str]) -> int:
-    """Random networks/matrices the config asks for in ``experiments``: Σ seeds over their combinations
-    (an experiment without ``seeds``, such as the activation curves, draws nothing)."""
-    sections = config["experiments"]
-    return sum(int(point.get("seeds", 0)) for name in experiments for point in combinations(sections.get(name, {})))
+    """Random networks/matrices the config asks for in ``experiments``: Σ seeds over their distinct combinations
+    (the pipeline's own combination table; the activation curves draw nothing)."""
+    jobs = [spec for spec in _jobs(config, experiments) if spec["experiment"] != "activations"]
+    return sum(spec["seeds"] * len(spec["combinations"]) for spec in jobs)
 
 
 def read_config(path: Path) -> dict:
@@ -104,10 +94,9 @@ def read_config(path: Path) -> dict:
 
 
 def kernel_shapes(config: dict, experiment: str) -> list[tuple[int, int, int]]:
-    """Distinct (width, depth) of an experiment's combinations with the most seeds the config gives each."""
-    section = config["experiments"].get(experiment)
+    """Distinct (width, depth) of an experiment's jobs with the most seeds the config gives each."""
     seeds: dict[tuple[int, int], int] = {}
-    for point in combinations(section) if section else []:
-        shape = (int(point["width"]), int(point["depth"]))
-        seeds[shape] = max(seeds.get(shape, 0), int(point["seeds"]))
+    for spec in _jobs(config, [experiment]):
+        shape = (spec["width"], spec["depth"])
+        seeds[shape] = max(seeds.get(shape, 0), spec["seeds"])
     return sorted((width, depth, n) for (width, depth), n in seeds.items())

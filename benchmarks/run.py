@@ -1,6 +1,6 @@
 """Benchmark initstab: is it fast enough to sweep wide? (GitHub issue "Fast enough to sweep wide")
 
-    .venv/bin/python benchmarks/run.py [--quick] [--out results/benchmarks]
+    .venv/bin/python benchmarks/run.py [--quick] [--out results/benchmarks] [--keep DIR]
 
 Measures, side by side in one run on this machine (sections.py says how each is measured):
   1. kernel_efficiency  kernels' FLOP/s as a fraction of batched matmul FLOP/s of the same shapes; draw share
@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=",".join(sections.SECTIONS),
         help=f"comma-separated subset of {', '.join(sections.SECTIONS)} (default: all)",
     )
+    parser.add_argument(
+        "--keep", type=Path, help="keep the pipeline runs' workspaces (results, logs, caches) in this new directory"
+    )
     args = parser.parse_args(argv)
     args.sections = [name.strip() for name in args.sections.split(",") if name.strip()]
     unknown = sorted(set(args.sections) - set(sections.SECTIONS))
@@ -66,8 +69,12 @@ def measure(args: argparse.Namespace, scratch: Path) -> list[records.Record]:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="initstab-benchmark-") as scratch:
-        measured = measure(args, Path(scratch))
+    if args.keep:
+        args.keep.mkdir(parents=True)
+        measured = measure(args, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="initstab-benchmark-") as scratch:
+            measured = measure(args, Path(scratch))
     records.write_tidy(measured, args.out)
     frame = records.read_tidy(args.out, sections.SECTIONS)
     figure = benchmark_figure(frame)

@@ -276,6 +276,8 @@ def test_headline_keeps_targets_and_one_kernel_variant():
 # ---- counting the pipeline's samples ------------------------------------------------------------------------
 
 CONFIG = {
+    "seed": 1,
+    "dtype": "float32",
     "experiments": {
         "gradient_flow": {
             "width": 8,
@@ -289,7 +291,7 @@ CONFIG = {
             ],
         },
         "activations": {"x_min": -2.0, "x_max": 2.0, "points": 9, "cases": [{"activations": ["relu", "tanh"]}]},
-    }
+    },
 }
 
 
