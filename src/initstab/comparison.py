@@ -73,6 +73,19 @@ def _spec(keys) -> dict:
     return dict(zip(SPEC_COLUMNS, keys))
 
 
+def _sigma_w2(spec: Mapping) -> float | None:
+    return theory.sigma_w2(spec["activation"], spec["init"], spec["scale"], spec["width"], spec["bias_variance"])
+
+
+def _theory_cases(summary: pd.DataFrame, metric: str):
+    """(spec, σ_w², summary rows) of each combination measuring ``metric`` whose init has a σ_w²."""
+    for keys, frame in _groups(summary, metric):
+        spec = _spec(keys)
+        variance = _sigma_w2(spec)
+        if variance is not None:
+            yield spec, variance, frame
+
+
 def _deepest_finite(frame: pd.DataFrame):
     """The summary row of the deepest layer whose median is finite and non-zero (None if there is none)."""
     ok = frame[np.isfinite(frame["median"]) & (frame["median"] != 0)]
@@ -128,13 +141,7 @@ def forward_rows(summary: pd.DataFrame) -> list[dict]:
 def phase_diagram_rows(summary: pd.DataFrame) -> list[dict]:
     """Measured per-layer gradient growth exp(median ln ratio) against χ₁(q*)."""
     rows = []
-    for keys, frame in _groups(summary, "log_chi"):
-        spec = _spec(keys)
-        variance = theory.sigma_w2(
-            spec["activation"], spec["init"], spec["scale"], spec["width"], spec["bias_variance"]
-        )
-        if variance is None:
-            continue
+    for spec, variance, frame in _theory_cases(summary, "log_chi"):
         q_star = meanfield.fixed_point(spec["activation"], variance, spec["bias_variance"])
         predicted = float(meanfield.chi1(spec["activation"], variance, q_star))
         row = frame.iloc[0].copy()
@@ -162,13 +169,7 @@ def fit_depth_scale(layers: np.ndarray, correlations: np.ndarray, c_star: float,
 def depth_scale_rows(summary: pd.DataFrame) -> list[dict]:
     """ξ_c fitted to the median correlation trajectory against −1/ln χ_c (Schoenholz et al. 2017)."""
     rows = []
-    for keys, frame in _groups(summary, "correlation"):
-        spec = _spec(keys)
-        variance = theory.sigma_w2(
-            spec["activation"], spec["init"], spec["scale"], spec["width"], spec["bias_variance"]
-        )
-        if variance is None:
-            continue
+    for spec, variance, frame in _theory_cases(summary, "correlation"):
         frame = frame.sort_values("layer")
         c_star = meanfield.correlation_fixed_point(spec["activation"], variance, spec["bias_variance"])
         layers, medians = frame["layer"].to_numpy()[1:], frame["median"].to_numpy()[1:]  # from layer 1 on
@@ -184,13 +185,7 @@ def depth_scale_rows(summary: pd.DataFrame) -> list[dict]:
 def jacobian_spectrum_rows(summary: pd.DataFrame) -> list[dict]:
     """Variance of the eigenvalues of JJᵀ at each checkpoint depth against Pennington et al. (2017)."""
     rows = []
-    for keys, frame in _groups(summary, "jjt_var"):
-        spec = _spec(keys)
-        variance = theory.sigma_w2(
-            spec["activation"], spec["init"], spec["scale"], spec["width"], spec["bias_variance"]
-        )
-        if variance is None:
-            continue
+    for spec, variance, frame in _theory_cases(summary, "jjt_var"):
         orthogonal = "orthogonal" in spec["init"]
         for _, row in frame.sort_values("layer").iterrows():
             predicted = meanfield.jacobian_spectrum_variance(
@@ -233,13 +228,7 @@ def precision_rows(summary: pd.DataFrame) -> list[dict]:
     """First overflow and underflow layers per dtype against ``predicted_event_layers``."""
     rows = []
     for metric, index in (("first_overflow_layer", 0), ("first_underflow_layer", 1)):
-        for keys, frame in _groups(summary, metric):
-            spec = _spec(keys)
-            variance = theory.sigma_w2(
-                spec["activation"], spec["init"], spec["scale"], spec["width"], spec["bias_variance"]
-            )
-            if variance is None:
-                continue
+        for spec, variance, frame in _theory_cases(summary, metric):
             predicted = predicted_event_layers(spec, variance)[index]
             rows.append(_row(spec, metric.replace("_", " "), pd.NA, frame.iloc[0], predicted))
     return rows
