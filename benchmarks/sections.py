@@ -173,6 +173,7 @@ def notebooks(ctx: Context, runs: PipelineRuns) -> list[Record]:
     run = runs.parallel
     pipeline_rate, naive_rate = run.samples / run.reproduction_s, naive_n / naive_s
     naive, piped = "naive notebook loops, one draw each", "pipeline, cold --cores 2 reproduction.csv"
+    records += per_experiment_rates(ctx, run, cells)
     return records + [
         Record(b, naive, "wall_s", naive_s, "s"),
         Record(b, naive, "samples", naive_n, "samples"),
@@ -183,6 +184,28 @@ def notebooks(ctx: Context, runs: PipelineRuns) -> list[Record]:
         Record(b, "pipeline / naive", "throughput_ratio", pipeline_rate / naive_rate, "×", Target(">=", 100)),
         Record(b, "pipeline / naive", "wall_time_ratio", run.reproduction_s / naive_s, "×", Target("<=", 1)),
     ]
+
+
+def per_experiment_rates(ctx: Context, run: ParallelRun, cells: list[dict]) -> list[Record]:
+    """Samples per second of each experiment, like for like: the naive cells of that experiment (library-default
+    threads) against the pipeline's jobs of it (one thread each; job time from its log's first to last line,
+    TensorFlow's import included), and their ratio."""
+    logs = joblogs.kernel_logs(run.workspace.workdir)
+    config = pipeline.read_config(ctx.config)
+    records = []
+    for experiment in sorted({c["experiment"] for c in cells if c["samples"]}):
+        ours = [log for path, log in logs.items() if Path(path).parent.name == experiment]
+        if not ours:
+            continue
+        mine = [c for c in cells if c["experiment"] == experiment]
+        naive_rate = sum(c["samples"] for c in mine) / sum(c["seconds"] for c in mine)
+        pipeline_rate = pipeline.config_samples(config, [experiment]) / sum(log.last_at for log in ours)
+        records += [
+            Record("notebooks", f"{experiment}: naive cells", "samples_per_s", naive_rate, "samples/s"),
+            Record("notebooks", f"{experiment}: pipeline jobs, per core", "samples_per_s", pipeline_rate, "samples/s"),
+            Record("notebooks", f"{experiment}: pipeline / naive", "throughput_ratio", pipeline_rate / naive_rate, "×"),
+        ]
+    return records
 
 
 def parallel_scaling(ctx: Context, runs: PipelineRuns) -> list[Record]:
