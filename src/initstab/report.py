@@ -103,7 +103,8 @@ def _theory_html(table: pd.DataFrame, critical: Mapping[str, float]) -> str:
         "<p>Depth scale: correlations between inputs survive about ξ<sub>c</sub> = −1/ln χ<sub>c</sub> layers, "
         "and Schoenholz et al. (2017) found networks trainable up to about <strong>6 ξ<sub>c</sub></strong> layers "
         f"({rules}). Fitted vs predicted ξ<sub>c</sub>: median |relative error| {resolved.abs().median():.1%} over "
-        f"{len(resolved)} of {len(depth)} cases (the others' decay stays under the finite-width noise).</p>"
+        f"{len(resolved)} of {len(depth)} cases"
+        f"{'' if len(resolved) == len(depth) else ' (the others decay within the finite-width noise)'}.</p>"
         if len(resolved)
         else ""
     )
