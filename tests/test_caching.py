@@ -130,11 +130,11 @@ def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig)
 def test_a_failing_job_fails_alone_and_keep_going_finishes_the_rest(tmp_path_factory):
     """A kernel that dies (here: MemoryError injected into gradient_flow_batch, which gradient_flow and precision
     run) leaves its cause in its own log."""
-    crash = "def gradient_flow_batch(\n"
+    crash = "def gradient_flow_batch("
     checkout = copy_checkout(
         tmp_path_factory,
         lambda text: text.replace(
-            crash, "def gradient_flow_batch(*a, **k):\n    raise MemoryError('out of memory')\n\n\ndef _unused(\n"
+            crash, "def gradient_flow_batch(*a, **k):\n    raise MemoryError('out of memory')\n\n\ndef _unused("
         ),
     )
     workdir = new_workdir(tmp_path_factory, "failing")

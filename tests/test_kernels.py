@@ -175,7 +175,7 @@ def test_stacked_combinations_give_exactly_their_single_runs(tf):
         kernels.Combination("he_normal", 1.0, 12),
         kernels.Combination("lsuv", 1.0, 13, 0.1),
     ]
-    stacked = kernels.gradient_flow_batch("tanh", combos, 12, 6, 5, "float32")
+    stacked = kernels.gradient_flow_batch("tanh", combos, kernels.Shape(12, 6, 5, "float32"))
     for i, c in enumerate(combos):
         single = kernels.gradient_flow(
             "tanh", c.init, c.scale, 12, 6, 5, "float32", c.seed, bias_variance=c.bias_variance
@@ -209,7 +209,7 @@ def test_gradient_growth_of_a_linear_net_is_the_exact_log_chi_square_mean(tf):
 
     width, scale = 20, 1.3
     out = kernels.gradient_norm_growth_batch(
-        "linear", [kernels.Combination("lecun_normal", scale, 5)], width, 50, 64, "float64"
+        "linear", [kernels.Combination("lecun_normal", scale, 5)], kernels.Shape(width, 50, 64, "float64")
     )
     growth = out["log_grad_growth"][0].ravel()
     expected = math.log(scale**2) + digamma(width / 2) - math.log(width / 2)
@@ -224,7 +224,9 @@ def test_edge_of_chaos_init_keeps_gradients_steady(tf):
 
     critical = kernels.Combination("critical", 1.0, 7, 0.05)
     above = kernels.Combination("critical", math.sqrt(1.5), 8, 0.05)
-    out = kernels.gradient_norm_growth_batch("tanh", [critical, above], 100, 30, 16, "float64")["log_grad_growth"]
+    out = kernels.gradient_norm_growth_batch("tanh", [critical, above], kernels.Shape(100, 30, 16, "float64"))[
+        "log_grad_growth"
+    ]
     assert abs(out[0, :, 10:].mean()) < 0.03
     variance = 1.5 * theory.critical_weight_variance("tanh", 0.05)
     log_chi = math.log(meanfield.chi1("tanh", variance, meanfield.fixed_point("tanh", variance, 0.05)))
@@ -234,12 +236,14 @@ def test_edge_of_chaos_init_keeps_gradients_steady(tf):
 def test_orthogonal_linear_layers_are_an_isometry(tf):
     from initstab import kernels
 
-    out = kernels.jacobian_spectrum_batch("linear", [kernels.Combination("orthogonal", 1.0, 3)], 16, 8, 4, "float64")
+    out = kernels.jacobian_spectrum_batch(
+        "linear", [kernels.Combination("orthogonal", 1.0, 3)], kernels.Shape(16, 8, 4, "float64")
+    )
     np.testing.assert_allclose(out["sv_max"], 1.0, rtol=1e-10)
     np.testing.assert_allclose(out["sv_min"], 1.0, rtol=1e-10)
     np.testing.assert_allclose(out["jjt_var"], 0.0, atol=1e-10)
     correlation = kernels.correlation_flow_batch(
-        "linear", [kernels.Combination("orthogonal", 1.0, 4)], 16, 5, 3, "float64", input_correlation=0.3
+        "linear", [kernels.Combination("orthogonal", 1.0, 4)], kernels.Shape(16, 5, 3, "float64"), 0.3
     )["correlation"][0]
     np.testing.assert_allclose(correlation, correlation[:, :1] * np.ones((1, 6)), rtol=1e-10)  # Wa·Wb = a·b
 
@@ -249,7 +253,9 @@ def test_gaussian_linear_jacobian_spectrum_spreads_linearly_with_depth(tf):
     (free multiplicative convolution of L Marchenko–Pastur laws), up to O(L²/N)."""
     from initstab import kernels
 
-    out = kernels.jacobian_spectrum_batch("linear", [kernels.Combination("lecun_normal", 1.0, 9)], 300, 4, 8, "float64")
+    out = kernels.jacobian_spectrum_batch(
+        "linear", [kernels.Combination("lecun_normal", 1.0, 9)], kernels.Shape(300, 4, 8, "float64")
+    )
     assert kernels.checkpoints(4) == [1, 2, 4]
     np.testing.assert_allclose(out["jjt_mean"][0].mean(axis=0), [1, 1, 1], rtol=0.05)
     np.testing.assert_allclose(out["jjt_var"][0].mean(axis=0), [1, 2, 4], rtol=0.15)

@@ -32,8 +32,8 @@ def _combinations(specs: Sequence[Mapping]) -> list[kernels.Combination]:
     return [kernels.Combination(s["init"], s["scale"], s["seed"], s["bias_variance"]) for s in specs]
 
 
-def _shape(spec: Mapping) -> dict:
-    return {name: spec[name] for name in ("width", "depth", "seeds", "dtype")}
+def _shape(spec: Mapping) -> kernels.Shape:
+    return kernels.Shape(spec["width"], spec["depth"], spec["seeds"], spec["dtype"])
 
 
 def _matrix_product(spec, metrics, device) -> Rows:
@@ -109,31 +109,31 @@ def _activations(spec, device) -> Rows:
 
 
 def _gradient_kernel(spec, combinations, jit):
-    return kernels.gradient_flow_batch(spec["activation"], combinations, **_shape(spec), jit_compile=jit)
+    return kernels.gradient_flow_batch(spec["activation"], combinations, _shape(spec), jit_compile=jit)
 
 
 STACKED: dict[str, tuple[Callable, Callable]] = {
     "matrix_product": (
-        lambda s, c, jit: kernels.matrix_product_batch(c, **_shape(s), jit_compile=jit),
+        lambda s, c, jit: kernels.matrix_product_batch(c, _shape(s), jit_compile=jit),
         _matrix_product,
     ),
     "gradient_flow": (_gradient_kernel, _gradient_flow),
     "precision": (_gradient_kernel, _precision),
     "forward": (
-        lambda s, c, jit: kernels.forward_batch(s["activation"], c, **_shape(s), jit_compile=jit),
+        lambda s, c, jit: kernels.forward_batch(s["activation"], c, _shape(s), jit_compile=jit),
         _forward,
     ),
     "phase_diagram": (
-        lambda s, c, jit: kernels.gradient_norm_growth_batch(s["activation"], c, **_shape(s), jit_compile=jit),
+        lambda s, c, jit: kernels.gradient_norm_growth_batch(s["activation"], c, _shape(s), jit_compile=jit),
         _phase_diagram,
     ),
     "jacobian_spectrum": (
-        lambda s, c, jit: kernels.jacobian_spectrum_batch(s["activation"], c, **_shape(s), jit_compile=jit),
+        lambda s, c, jit: kernels.jacobian_spectrum_batch(s["activation"], c, _shape(s), jit_compile=jit),
         _jacobian_spectrum,
     ),
     "depth_scale": (
         lambda s, c, jit: kernels.correlation_flow_batch(
-            s["activation"], c, **_shape(s), input_correlation=s["input_correlation"], jit_compile=jit
+            s["activation"], c, _shape(s), input_correlation=s["input_correlation"], jit_compile=jit
         ),
         _depth_scale,
     ),

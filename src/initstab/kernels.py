@@ -36,6 +36,16 @@ class Combination:
     bias_variance: float = 0.0
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What every stacked call shares: width, depth, seeds per combination and dtype."""
+
+    width: int
+    depth: int
+    seeds: int
+    dtype: str
+
+
 def _seed(seed: int, stream) -> tf.Tensor:
     return tf.stack([tf.constant(seed, tf.int64), tf.cast(stream, tf.int64)])
 
@@ -128,15 +138,14 @@ def _single(result: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: values[0] for name, values in result.items()}
 
 
-def matrix_product_batch(
-    combinations: Sequence[Combination], width: int, depth: int, seeds: int, dtype: str, *, jit_compile=False
-):
+def matrix_product_batch(combinations: Sequence[Combination], shape: Shape, *, jit_compile=False):
     """Y_n = W_n⋯W_1 for n = 1..depth, W_i i.i.d. width×width.
 
     Returns (C, seeds, depth) arrays: ``log10_abs_entry_median`` = median_ij log10|Y_ij| and
     ``max_abs_entry`` = max_ij |Y_ij|. For N(0, s²) entries, log|Y_ij| grows like n·λ₁ with
     λ₁ = ln(s√k) + ½(ψ(k/2) − ln(k/2)) (Newman 1986).
     """
+    width, depth, seeds, dtype = shape.width, shape.depth, shape.seeds, shape.dtype
     dt = tf.as_dtype(dtype)
     stack = _Stack("linear", combinations, seeds, width, dt)
     rows = len(combinations) * seeds
@@ -160,20 +169,13 @@ def matrix_product_batch(
 def matrix_product(init, scale, width, depth, seeds, dtype, job_seed, *, jit_compile=False):
     """``matrix_product_batch`` for one combination: (seeds, depth) arrays."""
     return _single(
-        matrix_product_batch([Combination(init, scale, job_seed)], width, depth, seeds, dtype, jit_compile=jit_compile)
+        matrix_product_batch(
+            [Combination(init, scale, job_seed)], Shape(width, depth, seeds, dtype), jit_compile=jit_compile
+        )
     )
 
 
-def gradient_flow_batch(
-    activation: str,
-    combinations: Sequence[Combination],
-    width: int,
-    depth: int,
-    seeds: int,
-    dtype: str,
-    *,
-    jit_compile=False,
-):
+def gradient_flow_batch(activation: str, combinations: Sequence[Combination], shape: Shape, *, jit_compile=False):
     """d2l's ``synthetic_grad``, vectorized over combinations and seeds.
 
     h₀ = 1, Y₀ = I; per layer l: z = W_l h (+ b_l), Y ← W_lᵀ·diag(φ′(z))·Y, h ← φ(z), so Y_l = ∂h_l/∂h₀ up to
@@ -184,6 +186,7 @@ def gradient_flow_batch(
     of h finite: once h overflows, z = W·h is NaN, ReLU(NaN) = 0 and the gradient reads exactly 0),
     ``grad_all_finite`` (no entry of Y is inf/NaN) and ``grad_any_nonzero`` (some entry of Y is not 0).
     """
+    width, depth, seeds, dtype = shape.width, shape.depth, shape.seeds, shape.dtype
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
     stack = _Stack(activation, combinations, seeds, width, dt)
@@ -217,19 +220,12 @@ def gradient_flow(
 ):
     """``gradient_flow_batch`` for one combination: (seeds, depth) arrays."""
     combination = Combination(init, scale, job_seed, bias_variance)
-    return _single(gradient_flow_batch(activation, [combination], width, depth, seeds, dtype, jit_compile=jit_compile))
+    return _single(
+        gradient_flow_batch(activation, [combination], Shape(width, depth, seeds, dtype), jit_compile=jit_compile)
+    )
 
 
-def forward_batch(
-    activation: str,
-    combinations: Sequence[Combination],
-    width: int,
-    depth: int,
-    seeds: int,
-    dtype: str,
-    *,
-    jit_compile=False,
-):
+def forward_batch(activation: str, combinations: Sequence[Combination], shape: Shape, *, jit_compile=False):
     """x₀ ~ N(0, I_width), x_l = φ(x_{l−1}·W_l (+ b_l)) for l = 1..depth.
 
     Returns (C, seeds, depth+1) arrays over layers 0..depth: ``act_mean``, ``act_std`` (population),
@@ -237,6 +233,7 @@ def forward_batch(
     ``tf.reduce_mean``/``tf.math.reduce_std`` do (a float32 std of values near 10⁻³⁰ underflows to 0);
     ``all_finite`` (1.0 where every entry is finite).
     """
+    width, depth, seeds, dtype = shape.width, shape.depth, shape.seeds, shape.dtype
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
     stack = _Stack(activation, combinations, seeds, width, dt)
@@ -270,7 +267,7 @@ def forward_batch(
 def forward(activation, init, scale, width, depth, seeds, dtype, job_seed, *, jit_compile=False, bias_variance=0.0):
     """``forward_batch`` for one combination: (seeds, depth+1) arrays."""
     combination = Combination(init, scale, job_seed, bias_variance)
-    return _single(forward_batch(activation, [combination], width, depth, seeds, dtype, jit_compile=jit_compile))
+    return _single(forward_batch(activation, [combination], Shape(width, depth, seeds, dtype), jit_compile=jit_compile))
 
 
 def _inputs_at_fixed_point(stack: _Stack, activation: str, correlation: float | None = None):
@@ -290,14 +287,7 @@ def _inputs_at_fixed_point(stack: _Stack, activation: str, correlation: float | 
 
 
 def gradient_norm_growth_batch(
-    activation: str,
-    combinations: Sequence[Combination],
-    width: int,
-    depth: int,
-    seeds: int,
-    dtype: str,
-    *,
-    jit_compile=False,
+    activation: str, combinations: Sequence[Combination], shape: Shape, *, jit_compile=False
 ):
     """Per-layer growth of a propagated gradient: u₀ a random unit vector, u_l = diag(φ′(z_l))·W_l·u_{l−1}.
 
@@ -305,6 +295,7 @@ def gradient_norm_growth_batch(
     (Schoenholz et al. 2017); χ₁ = 1 is the edge of chaos. u is renormalised every layer and ln of each ratio
     recorded, so nothing over- or underflows. Inputs at q*. Returns (C, seeds, depth) ``log_grad_growth``.
     """
+    width, depth, seeds, dtype = shape.width, shape.depth, shape.seeds, shape.dtype
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
     stack = _Stack(activation, combinations, seeds, width, dt)
@@ -327,15 +318,7 @@ def gradient_norm_growth_batch(
 
 
 def correlation_flow_batch(
-    activation: str,
-    combinations: Sequence[Combination],
-    width: int,
-    depth: int,
-    seeds: int,
-    dtype: str,
-    input_correlation: float,
-    *,
-    jit_compile=False,
+    activation: str, combinations: Sequence[Combination], shape: Shape, input_correlation: float, *, jit_compile=False
 ):
     """Two inputs through the same network: the correlation c_l = Σ z_a z_b / √(Σ z_a² Σ z_b²) of their
     pre-activations and q_l = mean z_a², for l = 0..depth (layer 0: the inputs' own pre-activations, at q*).
@@ -343,6 +326,7 @@ def correlation_flow_batch(
     Mean field: c_{l+1} = C(c_l), and |c_l − c*| ∝ exp(−l/ξ_c) with ξ_c = −1/ln χ_c (Schoenholz et al. 2017).
     Returns (C, seeds, depth+1) ``correlation`` and ``q``.
     """
+    width, depth, seeds, dtype = shape.width, shape.depth, shape.seeds, shape.dtype
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
     stack = _Stack(activation, combinations, seeds, width, dt)
@@ -379,16 +363,7 @@ def checkpoints(depth: int) -> list[int]:
     return sorted({*(2**i for i in range(int(math.log2(depth)) + 1)), depth})
 
 
-def jacobian_spectrum_batch(
-    activation: str,
-    combinations: Sequence[Combination],
-    width: int,
-    depth: int,
-    seeds: int,
-    dtype: str,
-    *,
-    jit_compile=False,
-):
+def jacobian_spectrum_batch(activation: str, combinations: Sequence[Combination], shape: Shape, *, jit_compile=False):
     """Singular values of the input–output Jacobian J_L = D_L W_L ⋯ D_1 W_1 (D_l = diag φ′(z_l)), inputs at q*.
 
     Pennington et al. (2017): at criticality the eigenvalues of J Jᵀ have mean (σ_w²μ₁)^L and variance
@@ -397,6 +372,7 @@ def jacobian_spectrum_batch(
     (``checkpoints(depth)``), (C, seeds, checkpoints) arrays ``jjt_mean`` and ``jjt_var`` (mean and variance of the
     squared singular values), ``sv_max`` and ``sv_min``.
     """
+    width, depth, seeds, dtype = shape.width, shape.depth, shape.seeds, shape.dtype
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
     stack = _Stack(activation, combinations, seeds, width, dt)
