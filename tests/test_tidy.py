@@ -9,6 +9,7 @@ SPEC = {
     "activation": "relu",
     "init": "normal",
     "scale": 0.5,
+    "bias_variance": 0.0,
     "width": 8,
     "depth": 3,
     "dtype": "float32",

@@ -15,7 +15,6 @@ from initstab.catalogue import ACTIVATIONS, NO_INIT
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 CASE_KEYS = ("activations", "inits", "scales", "bias_variances")
-COMBINATION_KEYS = ("init", "scale", "bias_variance")
 # Modules a kernel job imports: the workflow declares their files as inputs so the cache hashes them.
 KERNEL_MODULES = (
     "__init__",

@@ -48,14 +48,14 @@ def gap_closed(measured: float, predicted: float, corrected: float) -> float:
 
 
 def _row(spec: Mapping, quantity: str, layer, summary_row, predicted: float, corrected: float = math.nan) -> dict:
-    measured = float(summary_row["median"]) if summary_row is not None else math.nan
+    measured = float(summary_row["median"])
     return {
         **{name: spec[name] for name in SPEC_COLUMNS},
         "quantity": quantity,
         "layer": layer,
         "measured_median": measured,
-        "measured_p05": float(summary_row["p05"]) if summary_row is not None else math.nan,
-        "measured_p95": float(summary_row["p95"]) if summary_row is not None else math.nan,
+        "measured_p05": float(summary_row["p05"]),
+        "measured_p95": float(summary_row["p95"]),
         "predicted": predicted,
         "predicted_finite_width": corrected,
         "relative_error": relative_error(measured, predicted),

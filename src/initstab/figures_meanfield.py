@@ -40,7 +40,10 @@ def plot_phase_diagram(summary: pd.DataFrame) -> Figure:
     activations = [a for a in ACTIVATION_COLORS if a in set(data["activation"])]
     if not activations:
         return _placeholder("Phase diagram: no case in this config")
-    data["sigma_w2"] = data["scale"] ** 2 * np.where(data["init"] == "lecun_normal", 1.0, data["width"])
+    data["sigma_w2"] = [
+        theory.sigma_w2(r.activation, r.init, r.scale, r.width, r.bias_variance) for r in data.itertuples()
+    ]
+    data = data.dropna(subset=["sigma_w2"]).astype({"sigma_w2": float})
     with _styled():
         fig, axes = plt.subplots(
             1, len(activations), figsize=(4.2 * len(activations), 3.8), layout="constrained", squeeze=False
@@ -82,21 +85,23 @@ def plot_jacobian_spectrum(summary: pd.DataFrame) -> Figure:
                 ["activation", "init", "scale", "width"]
             ):
                 color = INIT_COLORS[init]
-                _band(ax, frame, color, f"{activation}, {init}", marker=INIT_MARKERS[init])
+                q_star = theory.input_variance(activation, init, scale, width, bias)
+                _band(ax, frame, color, f"{activation}, {init} (q* = {q_star:.3g})", marker=INIT_MARKERS[init])
                 variance = theory.sigma_w2(activation, init, scale, width, bias)
+                if variance is None:
+                    continue
                 depths = np.sort(frame["layer"].to_numpy(dtype=int))
                 predicted = [
                     meanfield.jacobian_spectrum_variance(activation, variance, bias, int(d), "orthogonal" in init)
                     for d in depths
                 ]
                 ax.plot(depths, predicted, "--", color=color, linewidth=1)
-            q_star = meanfield.fixed_point("tanh", theory.critical_weight_variance("tanh", bias), bias)
-            ax.set(xscale="log", yscale="symlog", xlabel="depth L", title=f"σ$_b^2$ = {bias:g} (q* = {q_star:.3g})")
+            ax.set(xscale="log", xlabel="depth L", title=f"σ$_b^2$ = {bias:g}")
             ax.set_yscale("symlog", linthresh=1e-3)
         axes.flat[0].set_ylabel("variance of eig(JJ$^T$)")
         axes.flat[-1].plot([], [], "--", color="0.3", label="theory (free probability)")
         _legend_below(axes.flat[-1])
-        fig.suptitle("Input–output Jacobian spectrum at the edge of chaos")
+        fig.suptitle("Jacobian spectrum at the edge of chaos")
     return fig
 
 

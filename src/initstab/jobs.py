@@ -108,33 +108,31 @@ def _activations(spec, device) -> Rows:
     return tidy.curve_rows(spec, device, x, kernels.activation_curves(spec["activation"], x, spec["dtype"]))
 
 
-def _gradient_kernel(spec, combinations, jit):
-    return kernels.gradient_flow_batch(spec["activation"], combinations, _shape(spec), jit_compile=jit)
+def _gradient_kernel(spec, combinations):
+    return kernels.gradient_flow_batch(spec["activation"], combinations, _shape(spec))
 
 
 STACKED: dict[str, tuple[Callable, Callable]] = {
     "matrix_product": (
-        lambda s, c, jit: kernels.matrix_product_batch(c, _shape(s), jit_compile=jit),
+        lambda s, c: kernels.matrix_product_batch(c, _shape(s)),
         _matrix_product,
     ),
     "gradient_flow": (_gradient_kernel, _gradient_flow),
     "precision": (_gradient_kernel, _precision),
     "forward": (
-        lambda s, c, jit: kernels.forward_batch(s["activation"], c, _shape(s), jit_compile=jit),
+        lambda s, c: kernels.forward_batch(s["activation"], c, _shape(s)),
         _forward,
     ),
     "phase_diagram": (
-        lambda s, c, jit: kernels.gradient_norm_growth_batch(s["activation"], c, _shape(s), jit_compile=jit),
+        lambda s, c: kernels.gradient_norm_growth_batch(s["activation"], c, _shape(s)),
         _phase_diagram,
     ),
     "jacobian_spectrum": (
-        lambda s, c, jit: kernels.jacobian_spectrum_batch(s["activation"], c, _shape(s), jit_compile=jit),
+        lambda s, c: kernels.jacobian_spectrum_batch(s["activation"], c, _shape(s)),
         _jacobian_spectrum,
     ),
     "depth_scale": (
-        lambda s, c, jit: kernels.correlation_flow_batch(
-            s["activation"], c, _shape(s), input_correlation=s["input_correlation"], jit_compile=jit
-        ),
+        lambda s, c: kernels.correlation_flow_batch(s["activation"], c, _shape(s), s["input_correlation"]),
         _depth_scale,
     ),
 }
@@ -142,10 +140,9 @@ ONE_AT_A_TIME: dict[str, Callable[[Mapping, str], Rows]] = {
     "repeated_matrix": _repeated_matrix,
     "activations": _activations,
 }
-EXPERIMENTS = (*STACKED, *ONE_AT_A_TIME)
 
 
-def run_job(spec: Mapping, device: str = "/CPU:0", jit_compile: bool = False, progress=None) -> pd.DataFrame:
+def run_job(spec: Mapping, device: str = "/CPU:0", progress=None) -> pd.DataFrame:
     """Run every combination of ``spec`` on ``device`` and return their tidy rows; ``progress(done, total)``
     is called after each chunk."""
     specs = combination_specs(spec)
@@ -161,7 +158,7 @@ def run_job(spec: Mapping, device: str = "/CPU:0", jit_compile: bool = False, pr
             kernel, rows = STACKED[spec["experiment"]]
             done = 0
             for chunk in _chunks(specs, chunk_size(spec)):
-                metrics = kernel(spec, _combinations(chunk), jit_compile)
+                metrics = kernel(spec, _combinations(chunk))  # no XLA: 2–10× slower on CPU (benchmarks/)
                 for i, one in enumerate(chunk):
                     frames += rows(one, {metric: values[i] for metric, values in metrics.items()}, name)
                 done += len(chunk)

@@ -105,21 +105,29 @@ class _Stack:
             ]
         )
 
-    def preactivations(self, w: tf.Tensor, h: tf.Tensor, layer, transpose: bool = False):
-        """z = W·h + b (``transpose``: Wᵀ·h + b); LSUV rows first rescale W so that std(W·h) = s. Returns (w, z)."""
+    def rescaled(self, w: tf.Tensor, h: tf.Tensor, transpose: bool = False):
+        """(W, W·h) (``transpose``: Wᵀ·h), LSUV rows of W first rescaled so that std(W·h) = s."""
         wh = tf.linalg.matvec(w, h, transpose_a=transpose)
         if self.lsuv_rows is not None:
             std = tf.math.reduce_std(tf.cast(wh, F64), axis=-1)
             ratio = tf.constant(self.lsuv_target, F64) / tf.where(std > 0, std, 1.0)
             factor = tf.cast(tf.where((tf.constant(self.lsuv_rows) > 0) & (std > 0), ratio, 1.0), self.dtype)
             w, wh = w * factor[:, None, None], wh * factor[:, None]
-        b = self.biases(layer)
-        return w, wh if b is None else wh + b
+        return w, wh
+
+    def preactivations(self, w: tf.Tensor, h: tf.Tensor, layer, transpose: bool = False):
+        """z = W·h + b (``transpose``: Wᵀ·h + b), after LSUV's rescaling of W. Returns (w, z)."""
+        w, wh = self.rescaled(w, h, transpose)
+        return w, _plus(wh, self.biases(layer))
 
     def split(self, array: tf.Tensor) -> np.ndarray:
         """(C·seeds, …) → (C, seeds, …) numpy."""
         array = array.numpy()
         return array.reshape(len(self.combinations), self.seeds, *array.shape[1:])
+
+
+def _plus(x: tf.Tensor, b: tf.Tensor | None) -> tf.Tensor:
+    return x if b is None else x + b
 
 
 def _median_last_axis(values: tf.Tensor) -> tf.Tensor:
@@ -271,19 +279,17 @@ def forward(activation, init, scale, width, depth, seeds, dtype, job_seed, *, ji
 
 
 def _inputs_at_fixed_point(stack: _Stack, activation: str, correlation: float | None = None):
-    """Inputs whose first pre-activations sit at the fixed point q* of each combination: h₀ = φ(z₀) with
-    z₀ ~ N(0, q*) (q* = 1 where the theory gives 0 or ∞). With ``correlation`` c₀, a second input whose z₀ has
-    correlation c₀ with the first. Returns (h_a, h_b or None)."""
+    """Pre-activations z₀ ~ N(0, q*) of each combination (q* = 1 where the theory gives 0 or ∞), so that the first
+    layer's pre-activations z₁ = W·φ(z₀) + b sit at the fixed point; with ``correlation`` c₀, a second z₀ with
+    correlation c₀ to the first. Returns (z_a, z_b or None)."""
     q_star = [
         theory.input_variance(activation, c.init, c.scale, stack.width, c.bias_variance) for c in stack.combinations
     ]
     stds = [math.sqrt(q) for q in q_star]
     z_a = stack.normals(INPUT_STREAM, stds)
-    phi = ACTIVATIONS[activation]
     if correlation is None:
-        return phi.fn(z_a), None
-    z_b = correlation * z_a + math.sqrt(1 - correlation**2) * stack.normals(SECOND_INPUT_STREAM, stds)
-    return phi.fn(z_a), phi.fn(z_b)
+        return z_a, None
+    return z_a, correlation * z_a + math.sqrt(1 - correlation**2) * stack.normals(SECOND_INPUT_STREAM, stds)
 
 
 def gradient_norm_growth_batch(
@@ -302,7 +308,7 @@ def gradient_norm_growth_batch(
 
     @tf.function(jit_compile=jit_compile)
     def run():
-        h, _ = _inputs_at_fixed_point(stack, activation)
+        h = phi.fn(_inputs_at_fixed_point(stack, activation)[0])
         u = tf.math.l2_normalize(stack.normals(DIRECTION_STREAM), axis=-1)
         growth = tf.TensorArray(F64, size=depth)
         for layer in tf.range(depth):
@@ -330,7 +336,6 @@ def correlation_flow_batch(
     dt = tf.as_dtype(dtype)
     phi = ACTIVATIONS[activation]
     stack = _Stack(activation, combinations, seeds, width, dt)
-    q_star = [theory.input_variance(activation, c.init, c.scale, width, c.bias_variance) for c in combinations]
 
     def measure(z_a, z_b):
         a, b = tf.cast(z_a, F64), tf.cast(z_b, F64)
@@ -339,17 +344,14 @@ def correlation_flow_batch(
 
     @tf.function(jit_compile=jit_compile)
     def run():
-        stds = [math.sqrt(q) for q in q_star]
-        z_a = stack.normals(INPUT_STREAM, stds)
-        z_b = input_correlation * z_a + math.sqrt(1 - input_correlation**2) * stack.normals(SECOND_INPUT_STREAM, stds)
+        z_a, z_b = _inputs_at_fixed_point(stack, activation, input_correlation)
         correlations, variances = tf.TensorArray(F64, size=depth + 1), tf.TensorArray(F64, size=depth + 1)
         c, q = measure(z_a, z_b)
         correlations, variances = correlations.write(0, c), variances.write(0, q)
         for layer in tf.range(depth):
-            w = stack.weights(layer)
+            w, wh_a = stack.rescaled(stack.weights(layer), phi.fn(z_a))  # LSUV scales by input a's statistics
             b = stack.biases(layer)
-            z_a = tf.linalg.matvec(w, phi.fn(z_a)) + (0 if b is None else b)
-            z_b = tf.linalg.matvec(w, phi.fn(z_b)) + (0 if b is None else b)
+            z_a, z_b = _plus(wh_a, b), _plus(tf.linalg.matvec(w, phi.fn(z_b)), b)
             c, q = measure(z_a, z_b)
             correlations, variances = correlations.write(layer + 1, c), variances.write(layer + 1, q)
         return _stack(correlations), _stack(variances)
@@ -387,7 +389,7 @@ def jacobian_spectrum_batch(activation: str, combinations: Sequence[Combination]
 
     @tf.function(jit_compile=jit_compile)
     def run():
-        h, _ = _inputs_at_fixed_point(stack, activation)
+        h = phi.fn(_inputs_at_fixed_point(stack, activation)[0])
         j = tf.eye(width, batch_shape=[rows], dtype=dt)
         results = []
         start = 0

@@ -26,10 +26,22 @@ def _rst(text: str) -> str:
     return publish_parts(text, writer_name="html5", settings_overrides={"report_level": 5})["fragment"]
 
 
+def _cell(value, css: str = "text", blank_nan: bool = True) -> str:
+    """One table cell: numbers to 4 significant digits (NaN left blank unless ``blank_nan`` is False), text
+    escaped."""
+    if isinstance(value, float):
+        return f"<td>{'' if pd.isna(value) and blank_nan else f'{value:.4g}'}</td>"
+    return f'<td class="{css}">{html.escape("" if pd.isna(value) else str(value))}</td>'
+
+
+def _table(columns: Sequence[str], rows: Sequence[str]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    return f"<div class='scroll'><table><tr>{head}</tr>{''.join(rows)}</table></div>"
+
+
 def _reproduction_html(table: pd.DataFrame) -> str:
     hidden = {"compared_value", "n_seeds", "printed_as"}  # in the CSV; the page keeps to what a reader compares
     shown = [column for column in COLUMNS if column not in hidden]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in shown)
     body = []
     for row in table.to_dict("records"):
         verdict = row["inside"]
@@ -40,13 +52,10 @@ def _reproduction_html(table: pd.DataFrame) -> str:
             if column == "inside":
                 text = "n/a" if pd.isna(value) else "inside" if value else "OUTSIDE"
                 cells.append(f'<td class="verdict">{text}</td>')
-            elif isinstance(value, float):
-                cells.append(f"<td>{'' if pd.isna(value) and column in ('layer', 'note') else f'{value:.4g}'}</td>")
-            else:
-                css_class = "text note" if column == "note" else "text"
-                cells.append(f'<td class="{css_class}">{html.escape("" if pd.isna(value) else str(value))}</td>')
+            else:  # a NaN median or band is a result (the ensemble's NaN) and is printed
+                cells.append(_cell(value, "text note" if column == "note" else "text", column in ("layer", "note")))
         body.append(f'<tr class="{css}">{"".join(cells)}</tr>')
-    return f"<div class='scroll'><table><tr>{head}</tr>{''.join(body)}</table></div>"
+    return _table(shown, body)
 
 
 THEORY_SHOWN = [
@@ -69,17 +78,8 @@ THEORY_SHOWN = [
 
 
 def _table_html(table: pd.DataFrame, columns: Sequence[str]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = []
-    for row in table[list(columns)].to_dict("records"):
-        cells = []
-        for value in row.values():
-            if isinstance(value, float):
-                cells.append(f"<td>{'' if pd.isna(value) else f'{value:.4g}'}</td>")
-            else:
-                cells.append(f'<td class="text">{html.escape("" if pd.isna(value) else str(value))}</td>')
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return f"<div class='scroll'><table><tr>{head}</tr>{''.join(body)}</table></div>"
+    rows = table[list(columns)].to_dict("records")
+    return _table(columns, [f"<tr>{''.join(_cell(value) for value in row.values())}</tr>" for row in rows])
 
 
 def _theory_html(table: pd.DataFrame, critical: Mapping[str, float]) -> str:

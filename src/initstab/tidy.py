@@ -33,7 +33,7 @@ DTYPES = {
 
 def _frame(spec: Mapping, device: str, metric: str, values, seeds, layers, x=np.nan) -> pd.DataFrame:
     values = np.asarray(values, dtype=np.float64).ravel()
-    columns = {name: spec.get(name, 0.0) if name == "bias_variance" else spec[name] for name in SPEC_COLUMNS}
+    columns = {name: spec[name] for name in SPEC_COLUMNS}
     columns |= {"seed": seeds, "layer": layers, "metric": metric, "value": values}
     columns |= {"finite": np.isfinite(values), "x": x, "device": device}
     return pd.DataFrame(columns, index=pd.RangeIndex(values.size))
