@@ -1,10 +1,12 @@
 """Caching by input hash, exact reruns, determinism and interruption, on the real workflow (tiny config)."""
 
 import os
+import select
 import shutil
 import signal
 import subprocess
 import time
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,12 @@ def all_jobs(config=CONFIG) -> set[str]:
     return {f"{experiment}/{job}" for experiment, job in combination_table(config)}
 
 
+def private_cache(tiny_cache: Path, tmp_path_factory) -> Path:
+    """A copy of the tiny run's cache, for a test that adds entries: `tiny_cache` keeps only the cold run's, whatever
+    the order the tests run in."""
+    return shutil.copytree(tiny_cache, tmp_path_factory.mktemp("tiny_cache_copy") / "cache", symlinks=True)
+
+
 def test_cache_holds_one_distinct_entry_per_output(tiny, tiny_cache):
     """Every cached output has its own entry: no two combinations (or files) share a hash."""
     n_jobs, n_experiments, n_figures = len(all_jobs()), len(EXPERIMENTS), len(FIGURES)
@@ -72,7 +80,7 @@ def test_changing_one_scale_reruns_only_its_jobs_and_their_dependents(tiny, tiny
     config = yaml.safe_load(TINY.read_text())
     config["experiments"]["gradient_flow"]["cases"][0]["scales"] = [0.5]
     workdir = new_workdir(tmp_path_factory, "rescaled", config)
-    snakemake(workdir, "--cores", "2", cache=tiny_cache)
+    snakemake(workdir, "--cores", "2", cache=private_cache(tiny_cache, tmp_path_factory))
     changed = {"relu", "scaled_sigmoid_grad_missing_x4"}  # the jobs that stack the rescaled combinations
     assert kernel_logs(workdir) == {f"gradient_flow/{a}__w8__d5__float32__n12" for a in changed}
     assert ran(workdir, "collect") == {"gradient_flow"}
@@ -92,7 +100,8 @@ def copy_checkout(tmp_path_factory, edit_kernels) -> Path:
 def test_editing_a_kernel_module_misses_the_cache(tiny, tiny_cache, tmp_path_factory):
     checkout = copy_checkout(tmp_path_factory, lambda text: text + "\n# an edit that changes the file's hash\n")
     workdir = new_workdir(tmp_path_factory, "edited")
-    snakemake(workdir, "--cores", "2", *TABLES, cache=tiny_cache, snakefile=checkout / "Snakefile")
+    cache = private_cache(tiny_cache, tmp_path_factory)
+    snakemake(workdir, "--cores", "2", *TABLES, cache=cache, snakefile=checkout / "Snakefile")
     assert kernel_logs(workdir) == all_jobs()  # every job imports kernels.py, so every job ran again
     assert_same_tables(workdir, tiny)  # a comment changes no number
 
@@ -104,25 +113,121 @@ def test_tables_are_bit_identical_with_one_core(tiny, tmp_path_factory):
     assert_same_tables(workdir, tiny)
 
 
+HOOKS = Path(__file__).parent / "hooks"  # sitecustomize.py: holds kernel jobs while a test interrupts them
+
+
+def job_outputs(workdir: Path) -> set[str]:
+    """Kernel jobs whose table is in ``workdir``."""
+    return {f"{p.parent.name}/{p.stem}" for p in (workdir / "results" / "jobs").glob("*/*.csv")}
+
+
+def _exited_pidfd(pid: int) -> int | None:
+    """A file descriptor that turns readable when process ``pid`` exits, or None where Linux offers none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _await_holds(process: subprocess.Popen, reader: int, holds: int, output: Path, timeout: float) -> list[str]:
+    """The hook's report lines until ``holds`` jobs are held. Fails (never passes) if Snakemake exits first or
+    ``timeout`` seconds go by: then the hook never fired, and waiting longer would hang the test."""
+    exited = _exited_pidfd(process.pid)
+    deadline, received = time.monotonic() + timeout, b""
+    try:
+        while received.count(b"held ") < holds:
+            waits = [reader] if exited is None else [reader, exited]
+            ready, _, _ = select.select(waits, [], [], max(0, deadline - time.monotonic()))
+            if reader in ready:
+                received += os.read(reader, 4096)
+            elif ready:
+                tail = output.read_text()[-5000:]
+                pytest.fail(f"Snakemake exited ({process.wait()}) before {holds} held jobs ({received!r}):\n{tail}")
+            else:
+                pytest.fail(f"fewer than {holds} kernel jobs held within {timeout} s ({received!r}); is the hook off?")
+    finally:
+        if exited is not None:
+            os.close(exited)
+    return received.decode().splitlines()
+
+
+def _await_exit(pids: list[int], session: int, timeout: float = 60) -> None:
+    """Wait until each of ``pids`` that is still a process of ``session`` has exited; fail after ``timeout``."""
+    for pid in pids:
+        exited = _exited_pidfd(pid)
+        if exited is None:
+            continue  # gone already (or no pidfd here: the process group got SIGKILL regardless)
+        try:
+            if os.getsid(pid) == session and not select.select([exited], [], [], timeout)[0]:
+                pytest.fail(f"held kernel job {pid} outlived its run")
+        except ProcessLookupError:
+            pass
+        finally:
+            os.close(exited)
+
+
+@contextmanager
+def held_run(workdir: Path, *args: str, cache: Path, holds: int, passes: int = 0):
+    """Snakemake started in a session of its own with tests/hooks on PYTHONPATH: the first ``passes`` kernel jobs
+    run, every later one is held (blocks, see hooks/sitecustomize.py). Yields the process and the hook's report
+    ({"passed": [...], "held": [...]}, jobs as experiment/job) once ``holds`` jobs are held, which proves them
+    running; on leaving, kills the whole session with SIGKILL and waits until the held jobs are gone."""
+    command, env = snakemake_call(workdir, *args, cache=cache)
+    scratch = workdir.parent / f"{workdir.name}_hold"
+    scratch.mkdir()
+    fifo, output = scratch / "report.fifo", scratch / "snakemake.out"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    writer = os.open(fifo, os.O_WRONLY)  # ours, never written: with a writer always open, reads never see EOF
+    env |= {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOKS), env.get("PYTHONPATH")])),
+        "INITSTAB_TEST_HOLD_FIFO": str(fifo),
+        "INITSTAB_TEST_HOLD_PASSES": str(passes),
+    }
+    process, pids = None, []
+    try:
+        with output.open("w") as log:
+            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        lines = _await_holds(process, reader, holds, output, timeout=600)
+        report = {"passed": [], "held": []}
+        for verdict, job, pid in (line.split() for line in lines):
+            report[verdict].append(job)
+            pids.append(int(pid))
+        yield process, report
+    finally:
+        if process is not None:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            _await_exit(pids, session=process.pid)
+        os.close(writer)
+        os.close(reader)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig):
+    """Ctrl-C (SIGINT to the process group) or SIGKILL to every process, while one kernel job has finished and two
+    are provably running: the run fails without their tables, and the next one finishes it from there."""
     workdir = new_workdir(tmp_path_factory, f"interrupted_{sig.name}")
     cache = tmp_path_factory.mktemp(f"cache_{sig.name}")
-    command, env = snakemake_call(workdir, "--cores", "2", *TABLES, cache=cache)
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    jobs = workdir / "results" / "jobs"
-    deadline = time.monotonic() + 300
-    while not (jobs.exists() and any(jobs.rglob("*.csv"))) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    os.killpg(process.pid, sig)  # the whole process group, jobs included
-    process.wait(timeout=120)
+    with held_run(workdir, "--cores", "2", *TABLES, cache=cache, holds=2, passes=1) as (process, report):
+        # Both cores hold a kernel job, so nothing else runs: the passed job has finished (Snakemake frees a job's
+        # core only after recording it), and no other kernel job has started.
+        os.killpg(process.pid, sig)  # the whole process group, jobs included
+        process.wait(timeout=120)
     assert process.returncode != 0
-    assert not (workdir / "results" / "report" / "summary.html").exists()
+    (passed,) = report["passed"]
+    assert len(report["held"]) == 2 and passed not in report["held"]
+    assert job_outputs(workdir) == {passed}
+    finished = (workdir / "results" / "jobs" / f"{passed}.csv").lstat()  # the output (a link into the cache)
+    for job in report["held"]:
+        assert not (workdir / "results" / "tables" / f"{job.split('/')[0]}.csv").exists()
     if sig == signal.SIGKILL:  # a killed Snakemake leaves its lock; the README tells users to unlock
         snakemake(workdir, "--unlock", cache=cache)
     snakemake(workdir, "--cores", "2", *TABLES, cache=cache)
+    again = (workdir / "results" / "jobs" / f"{passed}.csv").lstat()
+    assert (again.st_ino, again.st_mtime_ns) == (finished.st_ino, finished.st_mtime_ns)  # kept, not redone
+    assert job_outputs(workdir) == all_jobs()
     assert_same_tables(workdir, tiny)
     assert not list((workdir / "results").rglob("*.tmp"))
 

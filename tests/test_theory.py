@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from initstab import theory
+from initstab import meanfield, theory
 
 
 def test_lyapunov_closed_forms():
@@ -45,3 +45,16 @@ def test_mean_log_entry_matches_monte_carlo(scale, width, n):
 def test_one_layer_mean_square(activation, init, scale, expected):
     got = theory.one_layer_mean_square(activation, init, scale, 512)
     assert got == (None if expected is None else pytest.approx(expected))
+
+
+@pytest.mark.parametrize("init", ["critical", "critical_orthogonal"])
+@pytest.mark.parametrize("activation", ["linear", "relu", "leaky_relu"])
+def test_critical_homogeneous_activation_with_biases_starts_at_unit_variance(activation, init):
+    # the edge σ²_w = 1/E[φ′²] does not move with σ²_b, and V(q) = q + σ²_b there has no fixed point: q* = ∞
+    edge = {"linear": 1.0, "relu": 2.0, "leaky_relu": 2 / (1 + meanfield.LEAKY_ALPHA**2)}[activation]
+    for bias_variance in (0.0, 0.01, 0.1):
+        assert theory.sigma_w2(activation, init, 1.0, 64, bias_variance) == pytest.approx(edge, rel=1e-14)
+        assert theory.draw_rule(activation, init, 1.0, bias_variance)[1] == pytest.approx(math.sqrt(edge), rel=1e-14)
+        assert theory.input_variance(activation, init, 1.0, 64, bias_variance) == 1.0
+    # at gain ½, a = σ²_w·E[φ²] = ¼: q* = σ²_b/(1 − a)
+    assert theory.input_variance(activation, init, 0.5, 64, 0.1) == pytest.approx(0.1 / 0.75, rel=1e-12)

@@ -134,6 +134,65 @@ def test_fixed_point_solves_and_attracts(activation, sigma_w2, sigma_b2):
         assert q_star == pytest.approx(0.5e-4, rel=1e-3)
 
 
+# positively homogeneous φ: E[φ(z)²] = E[φ′(z)²] in closed form; V(q) = a·q + σ_b² and χ₁ = a with a = σ_w²·E[φ²],
+# so the edge of chaos a = 1 is at σ_w² = 1/E[φ²]
+SECOND_MOMENT = {"linear": 1.0, "relu": 0.5, "leaky_relu": (1 + mf.LEAKY_ALPHA**2) / 2}
+HOMOGENEOUS_EDGE = {"linear": 1.0, "relu": 2.0, "leaky_relu": 2 / (1 + mf.LEAKY_ALPHA**2)}
+
+
+@pytest.mark.parametrize("sigma_b2", [0.01, 0.1])
+@pytest.mark.parametrize("activation", sorted(HOMOGENEOUS_EDGE))
+def test_fixed_point_is_infinite_at_the_homogeneous_edge_with_biases(activation, sigma_b2):
+    # V(q) = q + σ_b² > q: no fixed point from any q0 (bracketing used to return q* ≈ 4·10¹³ at σ_b² = 0.01)
+    sigma_w2 = HOMOGENEOUS_EDGE[activation]
+    for q0 in (1e-6, 1.0, 50.0):
+        assert mf.fixed_point(activation, sigma_w2, sigma_b2, q0) == np.inf
+    assert mf.fixed_point(activation, mf.critical_weight_variance(activation, sigma_b2), sigma_b2) == np.inf
+    assert mf.correlation_fixed_point(activation, sigma_w2, sigma_b2) == 1.0
+    assert mf.chi_c(activation, sigma_w2, sigma_b2) == pytest.approx(1.0, rel=1e-14)
+    assert mf.fixed_point(activation, sigma_w2, 0.0, 3.7) == 3.7  # without biases every q is fixed, as before
+
+
+@pytest.mark.parametrize("gap", [0.5, 1e-2, 1e-4, 1e-6, 1e-8, 1e-11])
+@pytest.mark.parametrize("activation", sorted(HOMOGENEOUS_EDGE))
+def test_fixed_point_below_the_homogeneous_edge_is_the_closed_form(activation, gap):
+    sigma_w2 = (1 - gap) / SECOND_MOMENT[activation]
+    a = sigma_w2 * SECOND_MOMENT[activation]
+    for sigma_b2 in (0.01, 0.1):
+        q_star = mf.fixed_point(activation, sigma_w2, sigma_b2)
+        assert q_star == pytest.approx(sigma_b2 / (1 - a), rel=1e-12, abs=0)
+        assert mf.variance_map(activation, sigma_w2, sigma_b2, q_star) == pytest.approx(q_star, rel=1e-12)
+    assert mf.fixed_point(activation, sigma_w2, 0.0) == 0.0
+    assert mf.fixed_point(activation, (1 + gap) / SECOND_MOMENT[activation], 0.1) == np.inf  # beyond the edge
+
+
+@pytest.mark.parametrize("activation", sorted(HOMOGENEOUS_EDGE))
+def test_depth_scales_of_homogeneous_activations_at_the_edge_are_infinite(activation):
+    # at the edge q_l grows by σ_b² a layer (or stays, σ_b² = 0) and c_l converges as a power law: (inf, inf),
+    # where the quadrature's V′ = 1 ± ε used to give ξ = ∓4.5·10¹⁵
+    for sigma_w2 in (HOMOGENEOUS_EDGE[activation], mf.critical_weight_variance(activation, 0.1)):
+        for sigma_b2 in (0.0, 0.01, 0.1):
+            assert mf.depth_scales(activation, sigma_w2, sigma_b2) == (np.inf, np.inf)
+    for gap in (1e-2, 1e-4, 1e-8):  # below: c* = 1 and V′ = χ_c = a, so ξ_q = ξ_c = −1/ln a > 0
+        sigma_w2 = (1 - gap) / SECOND_MOMENT[activation]
+        xi = -1 / math.log(sigma_w2 * SECOND_MOMENT[activation])
+        assert mf.depth_scales(activation, sigma_w2, 0.1) == pytest.approx((xi, xi), rel=1e-9)
+    # beyond the edge q* = ∞ and ξ_q < 0 is the growth length of q, as documented; ξ_c = inf
+    sigma_w2 = 1.25 / SECOND_MOMENT[activation]
+    assert mf.depth_scales(activation, sigma_w2, 0.1) == (pytest.approx(-1 / math.log(1.25), rel=1e-12), np.inf)
+
+
+@pytest.mark.parametrize("activation", sorted(HOMOGENEOUS_EDGE))
+def test_critical_weight_variance_of_homogeneous_activations_ignores_biases(activation):
+    # χ₁ = σ_w²·E[φ′²] at every q: the edge is 1/E[φ′²] at every σ_b², and q* = ∞ there once σ_b² > 0
+    at_zero = mf.critical_weight_variance(activation)
+    assert at_zero == pytest.approx(HOMOGENEOUS_EDGE[activation], rel=1e-14)
+    for sigma_b2 in (1e-4, 0.01, 0.05, 0.1):
+        assert mf.critical_weight_variance(activation, sigma_b2) == at_zero
+        assert mf.fixed_point(activation, at_zero, sigma_b2) == np.inf
+    assert mf.jacobian_spectrum_variance("relu", 2.0, 0.1, 7, orthogonal=False) == pytest.approx(14.0, rel=1e-13)
+
+
 def test_chi1_limits_and_the_missing_factor():
     q = np.array([0.0, 1e-3, 1.0, np.inf])
     np.testing.assert_allclose(mf.chi1("relu", 2.6, q), 1.3, rtol=1e-14)
