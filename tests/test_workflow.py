@@ -1,5 +1,9 @@
 """The real workflow on a tiny config, end to end, in a temporary directory."""
 
+import hashlib
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +15,12 @@ from initstab import reproduction, tidy
 from initstab.catalogue import EXPERIMENTS
 from initstab.combinations import combination_table
 from initstab.provenance import experiment_hash
+
+# The tidy columns of 1195558, the commit whose tiny-run values tests/data/tiny_checksums.json pins.
+REFERENCE_COLUMNS = (
+    "experiment", "activation", "init", "scale", "bias_variance", "width", "depth", "dtype",
+    "seed", "layer", "metric", "value", "finite", "x", "device",
+)  # fmt: skip
 
 FIGURES = [
     "matrix_product",
@@ -109,3 +119,16 @@ def test_bad_config_stops_before_any_job_and_keeps_results(tiny, tiny_cache):
     assert "'swish' is not one of" in run.stdout + run.stderr
     after = {p: p.stat().st_mtime_ns for p in (tiny / "results").rglob("*.csv")}
     assert after == before
+
+
+def test_tiny_tables_match_the_reference_checksums(tiny):
+    """Every value of the tiny run's tidy tables is bit-identical to the reference run of 1195558 (same seeds):
+    SHA-256 of each table's reference columns, rows in a canonical order, floats printed round-trip."""
+    reference = json.loads((Path(__file__).parent / "data" / "tiny_checksums.json").read_text())
+    columns = list(REFERENCE_COLUMNS)
+    keys = [c for c in columns if c not in ("value", "finite", "device")]
+    for name, digest in reference.items():
+        table = pd.read_csv(tiny / "results" / "tables" / f"{name}.csv", dtype={"layer": "Int64"})[columns]
+        table = table.sort_values(keys, kind="stable").reset_index(drop=True)
+        text = table.to_csv(index=False, float_format="%.17g")
+        assert hashlib.sha256(text.encode()).hexdigest() == digest, name

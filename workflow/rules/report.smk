@@ -50,7 +50,7 @@ rule summary_report:
     input:
         reproduction="results/tables/reproduction.csv",
         theory="results/tables/theory.csv",
-        figures=figure_outputs(ext=["png"]),
+        figures=[path for path in figure_outputs() if path.endswith(".png")],
         captions=get_figure_captions(),
         library=get_library_sources(),
     output:
@@ -62,7 +62,6 @@ rule summary_report:
     conda:
         "../../environment.yml"
     params:
-        provenance=report_provenance(),
-        activations=sorted({c.activation for job in COMBINATIONS.values() for c in job.combinations}),
+        provenance=figure_provenance(),
     script:
         "../scripts/summary_report.py"
