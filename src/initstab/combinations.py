@@ -1,42 +1,33 @@
-"""The combination table: config → one job per group of combinations (no TensorFlow here).
+"""The combination table: config → one typed job per group of combinations (no TensorFlow here).
 
 Each experiment section holds defaults (width, depth, seeds, …) and ``cases``; a case crosses its
 ``activations × inits × scales × bias_variances`` and may override the defaults. A *combination* is one point of
 that cross; it owns its seed, so its numbers never depend on which other combinations share its job. A *job* is
 every combination of one experiment and activation that shares all other settings (width, depth, dtype, seeds, …):
 they run stacked along the tensor's leading dimension in one process, so TensorFlow's start-up is paid once.
+
+The numbers derived from a combination (σ_w², the init and gain that draw it, q*) are computed here, once, and
+travel with it (``spec.Combination``): kernels and figures recompute nothing.
 """
 
 import hashlib
+import math
 import re
 from collections.abc import Mapping
 
-from initstab.catalogue import ACTIVATIONS, NO_INIT
+from initstab.activations import ACTIVATIONS
+from initstab.experiments import EXPERIMENTS
+from initstab.initializers import INITIALIZERS, NO_INIT
+from initstab.spec import Combination, Job
+from initstab.theory import meanfield
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 CASE_KEYS = ("activations", "inits", "scales", "bias_variances")
-# Modules a kernel job imports: the workflow declares their files as inputs so the cache hashes them.
-KERNEL_MODULES = (
-    "__init__",
-    "activations",
-    "catalogue",
-    "combinations",
-    "initializers",
-    "io",
-    "jobs",
-    "kernels",
-    "logs",
-    "meanfield",
-    "runtime",
-    "theory",
-    "tidy",
-)
 # Weights per stacked kernel call: 32 MiB. A gradient_flow call peaks at ~15× its weight batch on top of ~0.66 GB
 # for Python and TensorFlow (measured: 15 stacked combinations of 200 × 100² took 2.4 GB, 4 took 1.2 GB, and the
 # whole job 1.38 GB); stacking more saves no time (the 15 took 56 s at once, 54 s in chunks of 4).
 BATCH_BYTES = 32 * 2**20
-ONE_JOB_EXPERIMENTS = ("activations",)  # cheap curves: every activation in one job (one TensorFlow start-up)
-ALL = "all"  # the activation name of such a job
+ALL = "all"  # the activation name of a one-job experiment's job
 DEFAULT_CASE = {"activations": ["linear"], "inits": [NO_INIT], "scales": [1.0], "bias_variances": [0.0]}
 
 
@@ -63,6 +54,10 @@ def job_name_pattern() -> str:
     return rf"({activations})__w[0-9]+__d[0-9]+__({'|'.join(DTYPES)})__n[0-9]+"
 
 
+def is_job_name(text: str) -> bool:
+    return re.fullmatch(job_name_pattern(), text) is not None
+
+
 def combination_seed(global_seed: int, experiment: str, combination: str) -> int:
     """Seed of one combination from the global seed and its name alone: adding or regrouping combinations never
     moves another's numbers."""
@@ -70,86 +65,112 @@ def combination_seed(global_seed: int, experiment: str, combination: str) -> int
     return int(digest[:15], 16)
 
 
+def derived(activation: str, init: str, scale: float, width: int, bias_variance: float, fixed_point: bool) -> dict:
+    """σ_w² (= fan_in·Var W_ij of width×width layers; NaN without one), the registry init and scale that draw the
+    weights, and, for experiments whose inputs start at the fixed point, q* (1 where the theory gives 0, ∞ or none).
+
+    Critical inits draw their ``base`` with gain s·√σ²_w,crit(φ, σ_b²); LSUV draws its base with gain 1.
+    """
+    entry = INITIALIZERS.get(init)
+    sigma_w2, draw_init, draw_scale = math.nan, init, scale
+    if entry is not None and entry.critical:
+        critical = meanfield.critical_weight_variance(activation, bias_variance)
+        sigma_w2, draw_init, draw_scale = scale**2 * critical, entry.base, scale * math.sqrt(critical)
+    elif entry is not None and entry.lsuv:
+        draw_init, draw_scale = entry.base, 1.0
+    elif entry is not None and entry.variance is not None:
+        sigma_w2 = width * entry.variance(scale, width, width)
+    q_star = math.nan
+    if fixed_point:
+        q = math.nan if math.isnan(sigma_w2) else meanfield.fixed_point(activation, sigma_w2, bias_variance)
+        q_star = q if 0 < q < math.inf else 1.0
+    return {"sigma_w2": sigma_w2, "draw_init": draw_init, "draw_scale": draw_scale, "input_variance": q_star}
+
+
 def _case_combinations(config: Mapping, experiment: str, section: Mapping, case: Mapping):
+    """(job settings, combination) of every point of one case."""
+    declared = EXPERIMENTS[experiment]
     defaults = {key: value for key, value in section.items() if key != "cases"}
-    if experiment == "activations":
-        defaults |= {"width": section["points"], "depth": 0, "seeds": 1}
+    if declared.one_job:  # curves on a grid: `points` is the job's width
+        defaults = {"width": defaults.pop("points"), "depth": 0, "seeds": 1, **defaults}
     settings = {"dtype": config["dtype"], **defaults, **{k: v for k, v in case.items() if k not in CASE_KEYS}}
+    settings = {key: settings[key] for key in ("width", "depth", "seeds", "dtype", *declared.options)}
     lists = {key: case.get(key, DEFAULT_CASE[key]) for key in CASE_KEYS}
     for activation in lists["activations"]:
         for init in lists["inits"]:
             for scale in lists["scales"]:
                 for bias_variance in lists["bias_variances"]:
-                    shape = (settings["width"], settings["depth"], settings["dtype"])
-                    name = combination_name(activation, init, scale, *shape, float(bias_variance))
-                    combination = {
-                        "activation": activation,
-                        "init": init,
-                        "scale": float(scale),
-                        "bias_variance": float(bias_variance),
-                        "combination": name,
-                        "seed": combination_seed(config["seed"], experiment, name),
-                    }
-                    job_activation = ALL if experiment in ONE_JOB_EXPERIMENTS else activation
-                    yield {"experiment": experiment, "activation": job_activation, **settings}, combination
+                    scale, bias_variance = float(scale), float(bias_variance)
+                    name = combination_name(
+                        activation, init, scale, settings["width"], settings["depth"], settings["dtype"], bias_variance
+                    )
+                    combination = Combination(
+                        activation=activation,
+                        init=init,
+                        scale=scale,
+                        bias_variance=bias_variance,
+                        name=name,
+                        seed=combination_seed(config["seed"], experiment, name),
+                        lsuv=INITIALIZERS[init].lsuv if init in INITIALIZERS else False,
+                        **derived(activation, init, scale, settings["width"], bias_variance, declared.fixed_point),
+                    )
+                    yield {"activation": ALL if declared.one_job else activation, **settings}, combination
 
 
-def combination_table(config: Mapping) -> dict[tuple[str, str], dict]:
-    """Every job of the sweep: (experiment, job name) → its settings plus ``combinations`` (the stacked points).
+def combination_table(config: Mapping) -> dict[tuple[str, str], Job]:
+    """Every job of the sweep: (experiment, job name) → its Job, combinations sorted by name.
 
     A combination listed by several cases runs once. Two groups with different settings under one job name
     (e.g. two cases differing only in ``repeats``) raise ValueError naming them.
     """
-    table: dict[tuple[str, str], dict] = {}
+    groups: dict[tuple[str, str], tuple[dict, dict[str, Combination]]] = {}
     for experiment, section in config["experiments"].items():
         for case in section["cases"]:
             for settings, combination in _case_combinations(config, experiment, section, case):
-                job = job_name(
+                name = job_name(
                     settings["activation"], settings["width"], settings["depth"], settings["dtype"], settings["seeds"]
                 )
-                spec = table.setdefault((experiment, job), {**settings, "job": job, "combinations": []})
-                if {k: v for k, v in spec.items() if k not in ("job", "combinations")} != settings:
+                known, members = groups.setdefault((experiment, name), (settings, {}))
+                if known != settings:
                     raise ValueError(
-                        f"experiment {experiment!r}: cases with different settings share job {job!r}; "
-                        f"give them different width, depth, dtype or seeds ({settings} vs {spec})"
+                        f"experiment {experiment!r}: cases with different settings share job {name!r}; "
+                        f"give them different width, depth, dtype or seeds ({settings} vs {known})"
                     )
-                if all(c["combination"] != combination["combination"] for c in spec["combinations"]):
-                    spec["combinations"].append(combination)
-    for spec in table.values():
-        spec["combinations"].sort(key=lambda c: c["combination"])
-    return dict(sorted(table.items()))
+                members.setdefault(combination.name, combination)
+    return {
+        (experiment, name): Job(
+            experiment=experiment,
+            name=name,
+            combinations=tuple(members[key] for key in sorted(members)),
+            **settings,
+        )
+        for (experiment, name), (settings, members) in sorted(groups.items())
+    }
 
 
-def job_spec(table: Mapping[tuple[str, str], dict], experiment: str, job: str) -> dict:
-    """The full spec of one job (what a rule passes through ``params:``, so the cache hashes all of it)."""
+def job_spec(table: Mapping[tuple[str, str], Job], experiment: str, job: str) -> Job:
+    """One job of the table (KeyError naming it when the config has no such job)."""
     try:
-        return dict(table[(experiment, job)])
+        return table[(experiment, job)]
     except KeyError:
         raise KeyError(f"no job {job!r} in experiment {experiment!r} of this config") from None
 
 
-def is_job_name(text: str) -> bool:
-    return re.fullmatch(job_name_pattern(), text) is not None
-
-
-def weight_bytes(spec: Mapping) -> int:
+def weight_bytes(job: Job) -> int:
     """Bytes of one combination's weight batch: seeds × width² × the dtype's size (float32 for narrower ones)."""
-    return spec["seeds"] * spec["width"] ** 2 * (8 if spec["dtype"] == "float64" else 4)
+    return job.seeds * job.width**2 * (8 if job.dtype == "float64" else 4)
 
 
-def chunk_size(spec: Mapping) -> int:
+def chunk_size(job: Job) -> int:
     """Combinations per stacked kernel call: as many as keep their weight batch under BATCH_BYTES."""
-    return max(1, BATCH_BYTES // weight_bytes(spec))
+    return max(1, BATCH_BYTES // weight_bytes(job))
 
 
-# Measured peaks (ru_maxrss): Python + TensorFlow ≈ 0.66 GB, then ≈ 15 bytes per stacked weight byte where the
-# kernel carries a width×width state per seed (Y, J, M·result), ≈ 3 where it carries vectors.
-MATRIX_STATE_EXPERIMENTS = ("matrix_product", "gradient_flow", "precision", "jacobian_spectrum", "repeated_matrix")
-
-
-def memory_mb(spec: Mapping) -> int:
-    """Memory a job asks the scheduler for (MB): 900 MB (TensorFlow and the job's table) plus the per-byte factor
-    above times its largest stacked weight batch."""
-    stacked = min(len(spec["combinations"]), chunk_size(spec)) * weight_bytes(spec)
-    factor = 15 if spec["experiment"] in MATRIX_STATE_EXPERIMENTS else 3
+def memory_mb(job: Job) -> int:
+    """Memory a job asks the scheduler for (MB): 900 MB (TensorFlow and the job's table) plus a per-byte factor
+    times its largest stacked weight batch. Measured peaks (ru_maxrss): Python + TensorFlow ≈ 0.66 GB, then ≈ 15
+    bytes per stacked weight byte where the kernel carries a width×width state per seed (Y, J, M·result), ≈ 3 where
+    it carries vectors."""
+    stacked = min(len(job.combinations), chunk_size(job)) * weight_bytes(job)
+    factor = 15 if EXPERIMENTS[job.experiment].matrix_state else 3
     return int(900 + factor * stacked / 2**20)

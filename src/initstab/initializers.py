@@ -1,32 +1,17 @@
-"""Weight initializer registry (TensorFlow, stateless: the same seed gives the same draw).
+"""The initializer registry: everything known about each weight init, without TensorFlow.
 
-Every initializer has the signature ``init(shape, scale, seed, dtype)`` with ``shape = (..., fan_in, fan_out)``
-and draws independent matrices along the leading (seed) dimensions. ``scale`` is the standard deviation of
-``normal``, the half-width of ``uniform`` and a gain multiplier for the fan-based rules.
+One entry per initializer: formula, display name, colour and marker, its variance rule Var(W_ij) (None for the
+non-centred ones) and, for the derived inits, how they draw: ``critical`` inits draw ``base`` with gain
+s·√σ²_w,crit(φ, σ_b²) (mean-field theory), ``lsuv`` draws ``base`` with gain 1 and rescales per layer on the data.
+``scale`` is the std of ``normal``, the half-width of ``uniform`` and a gain multiplier for the fan-based rules.
+The TensorFlow draws live in ``initstab.tf.initializers`` under the keys of the non-derived entries.
 """
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 
-import tensorflow as tf
-
-Initializer = Callable[[Sequence[int], float, tf.Tensor, tf.DType], tf.Tensor]
-
-
-def _fans(shape: Sequence[int]) -> tuple[int, int]:
-    return int(shape[-2]), int(shape[-1])
-
-
-def _normal(shape, std: float, seed, dtype) -> tf.Tensor:
-    return tf.cast(std, dtype) * tf.random.stateless_normal(shape, seed, dtype=dtype)
-
-
-def _centered_uniform(shape, bound: float, seed, dtype) -> tf.Tensor:
-    return tf.random.stateless_uniform(shape, seed, minval=-bound, maxval=bound, dtype=dtype)
-
-
-def _noncentered_uniform(shape, factor: float, seed, dtype) -> tf.Tensor:
-    return tf.cast(factor, dtype) * tf.random.stateless_uniform(shape, seed, dtype=dtype)
+Variance = Callable[[float, int, int], float]  # (scale, fan_in, fan_out) → Var(W_ij)
 
 
 def xavier_uniform_bound(fan_in: int, fan_out: int) -> float:
@@ -34,64 +19,76 @@ def xavier_uniform_bound(fan_in: int, fan_out: int) -> float:
     return math.sqrt(6.0 / (fan_in + fan_out))
 
 
-def normal(shape, scale, seed, dtype):
-    return _normal(shape, scale, seed, dtype)
-
-
-def uniform(shape, scale, seed, dtype):
-    return _centered_uniform(shape, scale, seed, dtype)
-
-
-def uniform_noncentered(shape, scale, seed, dtype):
-    return _noncentered_uniform(shape, scale, seed, dtype)
-
-
-def xavier_uniform(shape, scale, seed, dtype):
-    return _centered_uniform(shape, scale * xavier_uniform_bound(*_fans(shape)), seed, dtype)
-
-
-def xavier_uniform_noncentered(shape, scale, seed, dtype):
-    """Seed 001's ``xavier(m, h) = U(0,1)·√(6/(m+h))``: mean √(6/(m+h))/2, not 0."""
-    return _noncentered_uniform(shape, scale * xavier_uniform_bound(*_fans(shape)), seed, dtype)
-
-
-def xavier_normal(shape, scale, seed, dtype):
-    fan_in, fan_out = _fans(shape)
-    return _normal(shape, scale * math.sqrt(2.0 / (fan_in + fan_out)), seed, dtype)
-
-
-def he_normal(shape, scale, seed, dtype):
-    return _normal(shape, scale * math.sqrt(2.0 / _fans(shape)[0]), seed, dtype)
-
-
-def he_uniform(shape, scale, seed, dtype):
-    return _centered_uniform(shape, scale * math.sqrt(6.0 / _fans(shape)[0]), seed, dtype)
-
-
-def lecun_normal(shape, scale, seed, dtype):
-    return _normal(shape, scale / math.sqrt(_fans(shape)[0]), seed, dtype)
-
-
-def orthogonal(shape, scale, seed, dtype):
-    """Haar orthogonal: Q·sign(diag R) from the QR of a Gaussian matrix (Mezzadri 2007); square shapes."""
-    fan_in, fan_out = _fans(shape)
-    if fan_in != fan_out:
-        raise ValueError(f"orthogonal init needs square matrices, got fan_in={fan_in}, fan_out={fan_out}")
-    gaussian = tf.random.stateless_normal(shape, seed, dtype=tf.float64)
-    q, r = tf.linalg.qr(gaussian)
-    signs = tf.sign(tf.linalg.diag_part(r))
-    return tf.cast(scale * q * signs[..., tf.newaxis, :], dtype)
+@dataclass(frozen=True)
+class Initializer:
+    formula: str
+    display: str
+    color: str
+    marker: str
+    variance: Variance | None = None  # None: not centred (or data-dependent)
+    family: str = "normal"  # the base distribution: normal, uniform or orthogonal (Haar)
+    base: str | None = None  # derived inits: the registry init that draws them
+    critical: bool = False  # gain × √σ²_w,crit(φ, σ_b²)
+    lsuv: bool = False  # rescaled per layer so that std(W·h) = s
 
 
 INITIALIZERS: dict[str, Initializer] = {
-    "normal": normal,
-    "uniform": uniform,
-    "uniform_noncentered": uniform_noncentered,
-    "xavier_uniform": xavier_uniform,
-    "xavier_uniform_noncentered": xavier_uniform_noncentered,
-    "xavier_normal": xavier_normal,
-    "he_normal": he_normal,
-    "he_uniform": he_uniform,
-    "lecun_normal": lecun_normal,
-    "orthogonal": orthogonal,
+    "normal": Initializer("N(0, s²)", "N(0, s²)", "#0173b2", "o", lambda s, i, o: s**2),
+    "uniform": Initializer("U(−s, s)", "U(−s, s)", "#de8f05", "s", lambda s, i, o: s**2 / 3, "uniform"),
+    "uniform_noncentered": Initializer(
+        "s·U(0, 1): seed 001's non-centered uniform", "s·U(0, 1) (seed 001)", "#029e73", "D", family="uniform"
+    ),
+    "xavier_uniform": Initializer(
+        "U(±s·√(6/(fan_in+fan_out)))", "Xavier uniform", "#d55e00", "^", lambda s, i, o: s**2 * 2 / (i + o), "uniform"
+    ),
+    "xavier_uniform_noncentered": Initializer(
+        "s·√(6/(fan_in+fan_out))·U(0, 1): seed 001's 'Xavier' (not centered)",
+        "Xavier, non-centred (seed 001)",
+        "#cc78bc",
+        "v",
+        family="uniform",
+    ),
+    "xavier_normal": Initializer(
+        "N(0, s²·2/(fan_in+fan_out))", "Xavier normal", "#ca9161", "<", lambda s, i, o: s**2 * 2 / (i + o)
+    ),
+    "he_normal": Initializer("N(0, s²·2/fan_in)", "He normal", "#fbafe4", ">", lambda s, i, o: s**2 * 2 / i),
+    "he_uniform": Initializer(
+        "U(±s·√(6/fan_in)) = torch's kaiming_uniform_ default",
+        "He uniform",
+        "#949494",
+        "P",
+        lambda s, i, o: s**2 * 2 / i,
+        "uniform",
+    ),
+    "lecun_normal": Initializer("N(0, s²/fan_in)", "LeCun normal", "#ece133", "X", lambda s, i, o: s**2 / i),
+    "orthogonal": Initializer(
+        "s·Q, Q Haar-distributed orthogonal", "orthogonal", "#56b4e9", "*", lambda s, i, o: s**2 / i, "orthogonal"
+    ),
+    "critical": Initializer(
+        "N(0, s²·σ²_w,crit/fan_in): edge of chaos, χ₁(q*) = 1 for the job's φ and σ_b² (mean-field theory)",
+        "critical (Gaussian)",
+        "#001c7f",
+        "h",
+        base="lecun_normal",
+        critical=True,
+    ),
+    "critical_orthogonal": Initializer(
+        "s·√σ²_w,crit·Q, Q Haar orthogonal: edge of chaos with orthogonal weights",
+        "critical (orthogonal)",
+        "#b1400d",
+        "p",
+        family="orthogonal",
+        base="orthogonal",
+        critical=True,
+    ),
+    "lsuv": Initializer(
+        "LSUV (Mishkin & Matas 2016): orthogonal, then each layer rescaled so std(W·h) = s on the data",
+        "LSUV",
+        "#12711c",
+        "d",
+        family="orthogonal",
+        base="orthogonal",
+        lsuv=True,
+    ),
 }
+NO_INIT = "none"  # the `init` of jobs that draw no weights (the activation curves)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from docutils.core import publish_parts
 
-from initstab import comparison
+from initstab.experiments import EXPERIMENTS
 from initstab.reproduction import COLUMNS
 
 STYLE = """
@@ -83,45 +83,21 @@ def _table_html(table: pd.DataFrame, columns: Sequence[str]) -> str:
 
 
 def _theory_html(table: pd.DataFrame, critical: Mapping[str, float]) -> str:
-    """Critical σ_w², the finite-width headline, the depth-scale rule and the prediction table."""
-    fw = comparison.finite_width_summary(table)
+    """Critical σ_w², each experiment's own paragraph on its predictions, and the prediction table (the grid
+    experiments' rows summarised by their paragraph only)."""
     critical_items = "".join(f"<li>{html.escape(a)}: σ<sub>w</sub>² = {v:.6g}</li>" for a, v in critical.items())
-    phase = table[table["experiment"] == "phase_diagram"]
-    phase_line = (
-        f"<p>Phase diagram: over {len(phase)} grid points the measured per-layer gradient growth differs from "
-        f"χ₁(q*) by a median of {phase['relative_error'].abs().median():.1%}.</p>"
-        if len(phase)
-        else ""
+    paragraphs = "\n".join(
+        experiment.report(table[table["experiment"] == name])
+        for name, experiment in EXPERIMENTS.items()
+        if experiment.report is not None
     )
-    depth = table[table["experiment"] == "depth_scale"]
-    resolved = depth["relative_error"].dropna()
-    rules = ", ".join(
-        f"s = {r.scale:g}: ξ<sub>c</sub> = {r.predicted:.3g} → ≈ {6 * r.predicted:.0f} layers"
-        for r in depth.itertuples()
-    )
-    depth_line = (
-        "<p>Depth scale: correlations between inputs survive about ξ<sub>c</sub> = −1/ln χ<sub>c</sub> layers, "
-        "and Schoenholz et al. (2017) found networks trainable up to about <strong>6 ξ<sub>c</sub></strong> layers "
-        f"({rules}). Fitted vs predicted ξ<sub>c</sub>: median |relative error| {resolved.abs().median():.1%} over "
-        f"{len(resolved)} of {len(depth)} cases"
-        f"{'' if len(resolved) == len(depth) else ' (the others decay within the finite-width noise)'}.</p>"
-        if len(resolved)
-        else ""
-    )
+    listed = [name for name, experiment in EXPERIMENTS.items() if experiment.list_theory_rows]
+    shown = table[table["experiment"].isin(listed)]
     return f"""<h3>Edge of chaos: critical σ<sub>w</sub>² at σ<sub>b</sub>² = 0 (χ₁(q*) = 1)</h3>
 <ul>{critical_items}</ul>
-<h3>Finite width</h3>
-<p>The mean-field prediction is for E‖Y‖², but we report the median over seeds of ln mean|Y|: the mean of a log
-is not the log of the mean. Per layer, E ln(‖Y_l‖²/‖Y_{{l−1}}‖²) = ln χ₁ + Δ with
-Δ = ψ(N/2) − ln(N/2) (the χ²<sub>N</sub> log-mean deficit, Gaussian weights only) − 3 Var(φ′²)/(2(N+2) E[φ′²]²)
-(fluctuation of Σφ′(z<sub>i</sub>)²u<sub>i</sub>²), plus a 1/N term from reusing W in z = Wh and in the
-backward step (zero for linear and ReLU). Over {fw["rows"]} gradient_flow cases the median |relative error| at
-the deepest finite layer is {fw["median_abs_error"]:.1%} without and
-{fw["median_abs_error_finite_width"]:.1%} with the correction, which closes a median
-{fw["median_gap_closed"]:.0%} of the log-gap.</p>
-{phase_line}{depth_line}
-<p>Every prediction (full table: <code>results/tables/theory.csv</code>; phase-diagram rows omitted here):</p>
-{_table_html(table[table["experiment"] != "phase_diagram"], THEORY_SHOWN)}"""
+{paragraphs}
+<p>Every prediction (full table: <code>results/tables/theory.csv</code>; grid rows omitted here):</p>
+{_table_html(shown, THEORY_SHOWN)}"""
 
 
 def summary_html(

@@ -14,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from initstab import theory
-from initstab.combinations import combination_name
+from initstab.combinations import combination_name, derived
+from initstab.experiments import EXPERIMENTS
+from initstab.initializers import xavier_uniform_bound
 from initstab.stats import bootstrap_means, ranked_quantile
 
-SEED_EXPERIMENTS = ("matrix_product", "gradient_flow", "forward", "repeated_matrix")  # what the notebooks print
+SEED_EXPERIMENTS = tuple(name for name, experiment in EXPERIMENTS.items() if experiment.notebook)
 
 COLUMNS = [
     "source",
@@ -40,7 +41,7 @@ COLUMNS = [
     "note",
 ]
 CLOSED_FORMS: dict[str, Callable[[int], float]] = {
-    "xavier_uniform_bound": lambda width: math.sqrt(6.0 / (width + width)),
+    "xavier_uniform_bound": lambda width: xavier_uniform_bound(width, width),
     "sqrt_fan_in": lambda width: math.sqrt(width),
     "inv_sqrt_fan_in": lambda width: 1.0 / math.sqrt(width),
 }
@@ -96,26 +97,13 @@ def printed_resolution(text: str) -> float:
 
 
 def predicted(row: Mapping) -> float:
-    """The theory value of a row's statistic where a closed form exists (NaN elsewhere)."""
-    scale, width = float(row["scale"]), int(row["width"])
-    if row["metric"] == "log10_abs_entry_median" and row["init"] == "normal":
-        return theory.mean_log_abs_entry(scale, width, int(row["layer"])) / math.log(10)
-    if row["metric"] == "act_mean_sq" and int(row.get("layer") or 0) == 1:
-        value = theory.one_layer_mean_square(row["activation"], row["init"], scale, width)
-        return math.nan if value is None else value
-    shape = (row["activation"], row["init"], scale, width, int(row["depth"]))
-    if row["metric"] == "grad_mean_abs_native":  # the median prediction, finite-width corrected
-        curve = theory.gradient_flow_curve(*shape)
-        return math.nan if curve is None else float(curve[int(row["layer"]) - 1])
-    if row["metric"] == "act_std_native":
-        curve = theory.forward_std_curve(*shape)
-        return math.nan if curve is None else float(curve[int(row["layer"])])
-    if row["metric"] == "weight_std":
-        variance = theory.weight_variance(row["init"], scale, width, width)
-        return math.nan if variance is None else math.sqrt(variance)
-    if row["metric"] == "weight_mean" and theory.weight_variance(row["init"], scale, width, width) is not None:
-        return 0.0  # every centred init
-    return math.nan
+    """The theory value of a row's statistic where its experiment has one (NaN elsewhere). The notebooks have no
+    biases; σ_w² is derived as the combination table derives it."""
+    experiment = EXPERIMENTS.get(row["experiment"])
+    if experiment is None or experiment.printed_theory is None:
+        return math.nan
+    sigma_w2 = derived(row["activation"], row["init"], float(row["scale"]), int(row["width"]), 0.0, False)["sigma_w2"]
+    return experiment.printed_theory({**row, "bias_variance": 0.0, "sigma_w2": sigma_w2})
 
 
 def _case(row: Mapping) -> str:

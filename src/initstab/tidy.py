@@ -10,7 +10,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-SPEC_COLUMNS = ["experiment", "activation", "init", "scale", "bias_variance", "width", "depth", "dtype"]
+from initstab.spec import Combination, Job
+
+SPEC_COLUMNS = ["experiment", "activation", "init", "scale", "bias_variance", "sigma_w2", "width", "depth", "dtype"]
 COLUMNS = [*SPEC_COLUMNS, "seed", "layer", "metric", "value", "finite", "x", "device"]
 DTYPES = {
     "experiment": "str",
@@ -18,6 +20,7 @@ DTYPES = {
     "init": "str",
     "scale": "float64",
     "bias_variance": "float64",
+    "sigma_w2": "float64",
     "width": "int64",
     "depth": "int64",
     "dtype": "str",
@@ -31,9 +34,16 @@ DTYPES = {
 }
 
 
+def spec_values(job: Job, combination: Combination) -> dict:
+    """The SPEC_COLUMNS of one combination's rows (``sigma_w2`` carried from the combination table)."""
+    shape = {name: getattr(job, name) for name in ("experiment", "width", "depth", "dtype")}
+    own = {name: getattr(combination, name) for name in ("activation", "init", "scale", "bias_variance", "sigma_w2")}
+    return {name: (shape | own)[name] for name in SPEC_COLUMNS}
+
+
 def _frame(spec: Mapping, device: str, metric: str, values, seeds, layers, x=np.nan) -> pd.DataFrame:
     values = np.asarray(values, dtype=np.float64).ravel()
-    columns = {name: spec[name] for name in SPEC_COLUMNS}
+    columns = dict(spec)
     columns |= {"seed": seeds, "layer": layers, "metric": metric, "value": values}
     columns |= {"finite": np.isfinite(values), "x": x, "device": device}
     return pd.DataFrame(columns, index=pd.RangeIndex(values.size))

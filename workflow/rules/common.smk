@@ -1,8 +1,6 @@
-import os
-import sys
-
-SRC = os.path.join(workflow.basedir, "src")
-sys.path.insert(0, SRC)
+# Everything the rules ask: the combination table, targets, inputs, params and resources, all read from the
+# experiment registry (initstab.experiments); no list of experiments or figures is kept here.
+SRC = os.path.join(HERE, "src")
 # Scripts import the library from this checkout, the same files the jobs declare as inputs.
 os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
@@ -19,32 +17,28 @@ os.environ.setdefault(
 )
 os.makedirs(os.environ.get("SNAKEMAKE_OUTPUT_CACHE"), exist_ok=True)
 
-from initstab.catalogue import EXPERIMENTS
-from initstab.comparison import ROWS as THEORY_ROWS
-from initstab.reproduction import SEED_EXPERIMENTS
-from initstab.provenance import config_hash, experiment_hash, software_versions
+from pathlib import Path
+
 from initstab.combinations import (
-    KERNEL_MODULES,
     combination_table,
     job_name_pattern,
     job_spec,
     memory_mb,
 )
+from initstab.experiments import EXPERIMENTS, FIGURES, experiment_of, kernel_sources
+from initstab.provenance import config_hash, experiment_hash, software_versions
 
 COMBINATIONS = combination_table(config)
 CONFIGURED = [name for name in EXPERIMENTS if name in config["experiments"]]
-THEORY_EXPERIMENTS = [name for name in CONFIGURED if name in THEORY_ROWS]
-FIGURES = {
-    "matrix_product": ["matrix_product"],
-    "gradient_flow": ["gradient_flow_scales", "gradient_flow_inits"],
-    "forward": ["forward"],
-    "repeated_matrix": ["repeated_matrix"],
-    "activations": ["activations"],
-    "phase_diagram": ["phase_diagram"],
-    "jacobian_spectrum": ["jacobian_spectrum"],
-    "precision": ["precision"],
-    "depth_scale": ["depth_scale"],
-}
+CONFIGURED_FIGURES = [f.name for name in CONFIGURED for f in EXPERIMENTS[name].figures]
+THEORY_EXPERIMENTS = [name for name in CONFIGURED if EXPERIMENTS[name].theory]
+NOTEBOOK_EXPERIMENTS = [name for name in CONFIGURED if EXPERIMENTS[name].notebook]
+CONFIG_HASH = config_hash(config)
+REPORT = os.path.join(HERE, "workflow", "report")
+RESOURCES = os.path.join(HERE, "workflow", "resources")
+LIBRARY_SOURCES = sorted(
+    str(path) for path in Path(SRC, "initstab").rglob("*.py") if "tf" not in path.parts
+)
 
 
 wildcard_constraints:
@@ -52,23 +46,23 @@ wildcard_constraints:
     job=job_name_pattern(),
 
 
-def get_job_spec(wildcards):
+def get_job(wildcards):
     return job_spec(COMBINATIONS, wildcards.experiment, wildcards.job)
 
 
+def get_job_params(wildcards):
+    """The job as plain data: Snakemake's cache key then covers every field of every combination."""
+    return get_job(wildcards).to_params()
+
+
 def get_kernel_sources(wildcards):
-    return [os.path.join(SRC, "initstab", f"{module}.py") for module in KERNEL_MODULES]
-
-
-LIBRARY_SOURCES = sorted(
-    os.path.join(SRC, "initstab", name)
-    for name in os.listdir(os.path.join(SRC, "initstab"))
-    if name.endswith(".py")
-)
+    """The library files a kernel job's numbers depend on (initstab.experiments.kernel_sources)."""
+    return [os.path.join(SRC, "initstab", path) for path in kernel_sources(wildcards.experiment)]
 
 
 def get_library_sources():
-    """Every library module: inputs of the cheap derived rules, so a library change invalidates their cache."""
+    """Every TensorFlow-free library module: inputs of the cheap derived rules, so a library change invalidates
+    their cache."""
     return LIBRARY_SOURCES
 
 
@@ -82,13 +76,7 @@ def get_job_outputs(wildcards):
 
 def get_job_mem_mb(wildcards):
     """Memory a kernel job asks for (MB), from its stacked weight batch (combinations.memory_mb)."""
-    return memory_mb(get_job_spec(wildcards))
-
-
-FIGURE_NAMES = [figure for figures in FIGURES.values() for figure in figures]
-FULL_TABLE_FIGURES = {
-    "repeated_matrix"
-}  # figures that plot every seed, not the summary
+    return memory_mb(get_job(wildcards))
 
 
 def get_job_gpus(wildcards):
@@ -99,73 +87,63 @@ def get_job_gpus(wildcards):
 
 
 def get_figure_table(figure):
-    experiment = next(e for e, figures in FIGURES.items() if figure in figures)
-    suffix = "" if figure in FULL_TABLE_FIGURES else "_summary"
-    return f"results/tables/{experiment}{suffix}.csv"
+    """The table a figure reads: its experiment's summary, or every seed's rows."""
+    suffix = "_summary" if FIGURES[figure].table == "summary" else ""
+    return f"results/tables/{experiment_of(figure).name}{suffix}.csv"
+
+
+def figure_provenance(figure):
+    """What a figure states about its making (its experiment's config hash, versions); passed as params, so the
+    cache key includes it and a figure reruns only when its own experiment changes."""
+    return {
+        "config_hash": experiment_hash(config, experiment_of(figure).name),
+        "versions": software_versions(),
+    }
+
+
+def report_provenance():
+    return {"config_hash": CONFIG_HASH, "versions": software_versions()}
+
+
+def caption(name):
+    return os.path.join(REPORT, f"{name}.rst")
 
 
 def get_figure_captions():
-    pngs = [path for path in figure_outputs() if path.endswith(".png")]
-    return [
-        os.path.join(
-            workflow.basedir, "workflow", "report", f"{os.path.basename(p)[:-4]}.rst"
-        )
-        for p in pngs
-    ]
+    return [caption(figure) for figure in CONFIGURED_FIGURES]
 
 
 def get_reproduction_inputs(wildcards):
     """The seed numbers, their notes, and the tidy table of each configured experiment they cite."""
-    tables = {e: f"results/tables/{e}.csv" for e in CONFIGURED if e in SEED_EXPERIMENTS}
-    resources = os.path.join(workflow.basedir, "workflow", "resources")
+    tables = {e: f"results/tables/{e}.csv" for e in NOTEBOOK_EXPERIMENTS}
     return tables | {
         "library": get_library_sources(),
-        "numbers": f"{resources}/seed_numbers.csv",
-        "matrices": f"{resources}/seed_matrices.csv",
-        "notes": f"{resources}/reproduction_notes.csv",
+        "numbers": f"{RESOURCES}/seed_numbers.csv",
+        "matrices": f"{RESOURCES}/seed_matrices.csv",
+        "notes": f"{RESOURCES}/reproduction_notes.csv",
     }
 
 
-CONFIG_HASH = config_hash(config)
-
-
-def figure_files(name):
+def figure_files(figure):
     """PDF (in the report, with its caption) and PNG of one figure, as one multiext output the cache can store."""
-    pdf, png = multiext(f"results/figures/{name}", ".pdf", ".png")
-    caption = os.path.join(workflow.basedir, "workflow", "report", f"{name}.rst")
-    return [report(pdf, caption=caption, category="Figures"), png]
+    pdf, png = multiext(f"results/figures/{figure}", ".pdf", ".png")
+    return [report(pdf, caption=caption(figure), category="Figures"), png]
 
 
 def table_files():
     """An experiment's tidy table and its summary (the latter in the report), as one multiext output."""
     table, summary = multiext("results/tables/{experiment}", ".csv", "_summary.csv")
-    caption = os.path.join(workflow.basedir, "workflow", "report", "summary_table.rst")
     in_report = report(
-        summary, caption=caption, category="Tables", subcategory="{experiment}"
+        summary,
+        caption=caption("summary_table"),
+        category="Tables",
+        subcategory="{experiment}",
     )
     return [table, in_report]
 
 
-def figure_provenance(figure=None):
-    """What a figure (its experiment's config hash) or the report (the whole config's) states about its making;
-    passed as params, so the cache key includes it and a figure reruns only when its own experiment changes.
-    """
-    if figure is None:
-        return {"config_hash": CONFIG_HASH, "versions": software_versions()}
-    experiment = next(e for e, figures in FIGURES.items() if figure in figures)
-    return {
-        "config_hash": experiment_hash(config, experiment),
-        "versions": software_versions(),
-    }
-
-
-def figure_outputs():
-    return [
-        f"results/figures/{figure}.{ext}"
-        for experiment in CONFIGURED
-        for figure in FIGURES[experiment]
-        for ext in ("pdf", "png")
-    ]
+def figure_outputs(ext=("pdf", "png")):
+    return [f"results/figures/{f}.{e}" for f in CONFIGURED_FIGURES for e in ext]
 
 
 def all_targets():

@@ -1,7 +1,6 @@
 rule kernel:
-    """One combination (experiment × activation × init × scale × shape): all its seeds in one TensorFlow call.
-
-    One rule serves every experiment: the kernel is chosen by the spec, resources by get_* functions.
+    """One job: the stacked combinations of one experiment and activation that share a shape, all their seeds in
+    one TensorFlow process. One rule serves every experiment: the kernel is the experiment's, resources by get_*.
     Cached between workflows, so no benchmark: (Snakemake forbids both); the log records time and peak memory.
     """
     input:
@@ -19,7 +18,7 @@ rule kernel:
         runtime=10,
         gpu=get_job_gpus,
     params:
-        spec=get_job_spec,
+        job=get_job_params,
         device=config["device"],
     script:
         "../scripts/run_kernel.py"

@@ -1,5 +1,5 @@
-# One rule per figure (figure_<name>): a summary (or tidy) table in, vector PDF and 300-dpi PNG out.
-for figure in FIGURE_NAMES:
+# One rule per configured figure (figure_<name>, from the experiment registry): its table in, PDF and PNG out.
+for figure in CONFIGURED_FIGURES:
 
     rule:
         name:

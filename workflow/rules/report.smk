@@ -50,7 +50,7 @@ rule summary_report:
     input:
         reproduction="results/tables/reproduction.csv",
         theory="results/tables/theory.csv",
-        figures=[path for path in figure_outputs() if path.endswith(".png")],
+        figures=figure_outputs(ext=["png"]),
         captions=get_figure_captions(),
         library=get_library_sources(),
     output:
@@ -62,6 +62,7 @@ rule summary_report:
     conda:
         "../../environment.yml"
     params:
-        provenance=figure_provenance(),
+        provenance=report_provenance(),
+        activations=sorted({c.activation for job in COMBINATIONS.values() for c in job.combinations}),
     script:
         "../scripts/summary_report.py"

@@ -2,15 +2,16 @@
 
 import pandas as pd
 
-from initstab import figures, figures_meanfield, tidy
+from initstab import figures, tidy
+from initstab.experiments import FIGURES
 from initstab.logs import capture
 from initstab.provenance import figure_metadata, git_commit
 
 log = capture(snakemake.log[0], "figure")
 name, provenance = snakemake.params.figure, snakemake.params.provenance
 path = snakemake.input.table
-table = pd.read_csv(path, dtype={"layer": "Int64"}) if path.endswith("_summary.csv") else tidy.read_table(path)
-fig = {**figures.FIGURES, **figures_meanfield.FIGURES}[name](table)
+table = pd.read_csv(path, dtype={"layer": "Int64"}) if FIGURES[name].table == "summary" else tidy.read_table(path)
+fig = FIGURES[name].plot(table)
 metadata = figure_metadata(name, provenance["config_hash"], provenance["versions"], git_commit(snakemake.scriptdir))
 pdf, png = snakemake.output
 figures.save(fig, pdf, png, metadata)

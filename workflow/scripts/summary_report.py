@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from initstab import report, theory
+from initstab import report
 from initstab.io import write_atomic
 from initstab.logs import capture
 from initstab.provenance import git_commit
+from initstab.theory import meanfield
 
-CRITICAL_SHOWN = ("relu", "tanh", "linear", "sigmoid", "scaled_sigmoid", "scaled_sigmoid_grad_missing_x4")
 log = capture(snakemake.log[0], "summary_report")
 figures = [
     (Path(png).stem, png, Path(caption).read_text())
@@ -22,7 +22,7 @@ page = report.summary_html(
     snakemake.params.provenance["versions"],
     git_commit(snakemake.scriptdir),
     theory=pd.read_csv(snakemake.input.theory, dtype={"layer": "Int64"}),
-    critical={a: theory.critical_weight_variance(a) for a in CRITICAL_SHOWN},
+    critical=meanfield.critical_weight_variances(snakemake.params.activations),
 )
 write_atomic(snakemake.output[0], lambda tmp: Path(tmp).write_text(page))
 log.info("wrote %s (%d figures)", snakemake.output[0], len(figures))

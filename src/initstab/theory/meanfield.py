@@ -4,85 +4,32 @@ Poole et al. 2016 (length map, order-to-chaos), Schoenholz et al. 2017 (depth sc
 2017 (Jacobian spectrum). Network: z_l = W_l h_{l−1} + b_l, W_ij ~ (0, σ_w²/N), b_i ~ N(0, σ_b²), h_l = φ(z_l);
 q_l = mean of z_l² over units. Arguments ``sigma_w2`` = σ_w², ``sigma_b2`` = σ_b².
 
-Gaussian expectations use composite Gauss–Legendre quadrature (``_panels``), never sampling: panel edges sit on
-the kinks (x = 0, and u₂ = 0 in the 2-D integrals) and are graded geometrically around them, so ReLU-like φ and
-the narrow φ′ of a saturating φ at large q are integrated to ~10⁻¹² (checked against scipy's quad). Gauss–Hermite
-with 96 nodes, tried first, is off by 3 % in E[tanh′(√q z)²] at q = 10, 89 % at q = 100, and 0.5 % for elu at q = 1.
+Gaussian expectations by quadrature (``theory.quadrature``), never sampling; φ and φ′ from the activation registry.
 """
 
-from collections.abc import Callable
+import functools
 
 import numpy as np
-from numpy.polynomial.legendre import leggauss
 from scipy.optimize import brentq
-from scipy.special import digamma, expit, ndtr
+from scipy.special import digamma
 
-Fn = Callable[[np.ndarray], np.ndarray]
-Floats = float | np.ndarray
+from initstab.activations import ACTIVATIONS
+from initstab.theory.quadrature import Floats, Fn, _out, gaussian_expectation, gaussian_pair_expectation
 
-_GL_X, _GL_W = leggauss(12)  # Gauss–Legendre nodes per panel
-_X_EDGES = 2.0 ** np.arange(-3, 7, 1.5)  # panel edges at |x| = 1/8 … 64 around an activation's kink/bend at x = 0
-_Z_EDGES = np.array([0, 1, 2, 3, 4, 5.5, 7, 9, 12.0])  # for the Gaussian; |z| > 12 carries < 10⁻³² of the mass
-_Z_EDGES = np.concatenate([-_Z_EDGES[:0:-1], _Z_EDGES])
-LEAKY_ALPHA = 0.01
-SELU_SCALE, SELU_ALPHA = 1.0507009873554805, 1.6732632423543772  # TensorFlow's constants
 _RTOL = 4 * np.finfo(float).eps  # brentq's smallest allowed relative tolerance
 _Q_MIN, _Q_MAX = 1e-300, 1e200  # stand-ins for q → 0⁺ and q → ∞ where a limit is wanted, not the value
-# E[φ(z)²] = E[φ′(z)²] of the positively homogeneous φ (φ(λx) = λφ(x) for λ > 0), in closed form
-HOMOGENEOUS_SECOND_MOMENT = {"linear": 1.0, "relu": 0.5, "leaky_relu": (1 + LEAKY_ALPHA**2) / 2}
 _EDGE_RTOL = 1e-12  # |a − 1| up to this is the edge a = 1, as fixed_point's test V(q0) = q0 at σ_b² = 0
 _CLOSED_FORM_GAP = 1e-3  # 1 − a below this: q* = σ_b²/(1 − a) in closed form, the bracketed root loses ~ε/(1 − a)
 
 
-def _gelu_prime(x: np.ndarray) -> np.ndarray:
-    t = np.clip(x, -40.0, 40.0)  # x·pdf(x) → 0 at ±∞ without inf·0
-    return ndtr(x) + t * np.exp(-0.5 * t * t) / np.sqrt(2 * np.pi)
-
-
-def _silu_prime(x: np.ndarray) -> np.ndarray:
-    s, t = expit(x), np.clip(x, -800.0, 800.0)
-    return s * (1.0 + t * (1.0 - s))
-
-
-def _scaled_sigmoid(x: np.ndarray) -> np.ndarray:
-    return 2.0 * np.tanh(0.5 * x)  # = 4σ(x) − 2 without the cancellation near 0
-
-
-def _sigmoid_slope(x: np.ndarray) -> np.ndarray:
-    s = expit(x)
-    return s * (1.0 - s)
-
-
-# φ and the φ′ that the TensorFlow kernels use (φ′(0) as TF's gradients define it); all safe at ±∞.
-PHI: dict[str, tuple[Fn, Fn]] = {
-    "linear": (lambda x: x, np.ones_like),
-    "relu": (lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float)),
-    "tanh": (np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
-    "sigmoid": (expit, _sigmoid_slope),
-    "scaled_sigmoid": (_scaled_sigmoid, lambda x: 4.0 * _sigmoid_slope(x)),
-    # the notebook's bug, on purpose: φ = 4σ − 2 but φ′ = σ(1 − σ)
-    "scaled_sigmoid_grad_missing_x4": (_scaled_sigmoid, _sigmoid_slope),
-    "leaky_relu": (lambda x: np.where(x > 0, x, LEAKY_ALPHA * x), lambda x: np.where(x > 0, 1.0, LEAKY_ALPHA)),
-    "elu": (lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0.0))), lambda x: np.exp(np.minimum(x, 0.0))),
-    "selu": (
-        lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0.0))),
-        lambda x: SELU_SCALE * np.where(x < 0, SELU_ALPHA * np.exp(np.minimum(x, 0.0)), 1.0),
-    ),
-    "gelu": (lambda x: np.maximum(x, -40.0) * ndtr(np.maximum(x, -40.0)), _gelu_prime),
-    "silu": (lambda x: np.maximum(x, -800.0) * expit(x), _silu_prime),
-    "softplus": (lambda x: np.logaddexp(0.0, x), expit),
-}
-
-
 def _phi(activation: str) -> Fn:
-    return PHI[activation][0]
+    return ACTIVATIONS[activation].phi
 
 
 def _phi_prime(activation: str, true: bool = False) -> Fn:
     """The kernel's φ′, or with ``true`` the real derivative (differs only for the ×4 bug)."""
-    if true and activation == "scaled_sigmoid_grad_missing_x4":
-        activation = "scaled_sigmoid"
-    return PHI[activation][1]
+    entry = ACTIVATIONS[activation]
+    return entry.true_derivative if true and entry.true_derivative is not None else entry.derivative
 
 
 def _limit_q(q: Floats, finite: bool = True) -> np.ndarray:
@@ -98,7 +45,7 @@ def homogeneous_slope(activation: str, sigma_w2: float) -> float | None:
     E[φ′(z)²] = E[φ(z)²] (φ′² is 1 where φ = x and α² where φ = αx) also χ₁ = a at every q: the edge of chaos
     χ₁ = 1 is a = 1, where V(q) = q + σ_b².
     """
-    moment = HOMOGENEOUS_SECOND_MOMENT.get(activation)
+    moment = ACTIVATIONS[activation].homogeneous_second_moment
     return None if moment is None else float(sigma_w2) * moment
 
 
@@ -106,63 +53,6 @@ def _at_homogeneous_edge(activation: str, sigma_w2: float) -> bool:
     """Whether φ is positively homogeneous and |a − 1| ≤ 10⁻¹², a = ``homogeneous_slope`` (e.g. ReLU σ_w² = 2)."""
     slope = homogeneous_slope(activation, sigma_w2)
     return slope is not None and abs(slope - 1.0) <= _EDGE_RTOL
-
-
-def _out(x: np.ndarray) -> Floats:
-    return float(x) if np.ndim(x) == 0 else x
-
-
-def _panels(centre: np.ndarray, scale: np.ndarray, width: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes z and weights w (shape (..., n)) with Σ w F(z) ≈ E[F(z)], z ~ N(0, 1), for F(z) = f(scale·(z − centre)).
-
-    Composite Gauss–Legendre, 12 nodes a panel: edges at the centre (f's kink lands on an edge), at centre ± x_k/scale
-    with x_k geometric from 1/8 to 64 (f's features at |x| ~ 1 resolved at any scale), at 0, ±1, ±2, ±3, ±4, ±5.5,
-    ±7, ±9, ±12 (for the density), and with ``width`` also at centre ± x_k·width (a second feature size, in z).
-    """
-    centre, scale = np.asarray(centre, dtype=float)[..., None], np.asarray(scale, dtype=float)[..., None]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        offsets = _X_EDGES / scale if width is None else np.concatenate([_X_EDGES / scale, _X_EDGES * width], axis=-1)
-        edges = [
-            np.broadcast_to(_Z_EDGES, centre.shape[:-1] + _Z_EDGES.shape),
-            centre,
-            centre - offsets,
-            centre + offsets,
-        ]
-    edges = np.sort(np.clip(np.nan_to_num(np.concatenate(edges, axis=-1), nan=12.0), -12.0, 12.0), axis=-1)
-    half = (edges[..., 1:] - edges[..., :-1])[..., None] / 2
-    z = (edges[..., 1:] + edges[..., :-1])[..., None] / 2 + half * _GL_X
-    w = half * _GL_W * np.exp(-0.5 * z * z)
-    shape = z.shape[:-2] + (-1,)
-    w = w.reshape(shape)
-    return z.reshape(shape), w / w.sum(axis=-1, keepdims=True)
-
-
-def gaussian_expectation(f: Fn, q: Floats) -> Floats:
-    """E[f(√q·z)], z ~ N(0, 1), by composite Gauss–Legendre quadrature (``_panels``). Vectorised over q."""
-    root = np.sqrt(np.asarray(q, dtype=float))
-    z, w = _panels(np.zeros_like(root), root)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        return _out(np.sum(np.where(w > 0, f(root[..., None] * z) * w, 0.0), axis=-1))  # 0·nan at empty panels
-
-
-def gaussian_pair_expectation(f: Fn, g: Fn, q: float, c: Floats) -> Floats:
-    """E[f(u₁)g(u₂)], u₁ = √q z₁, u₂ = √q(c z₁ + √(1−c²) z₂), z₁, z₂ i.i.d. N(0, 1). Vectorised over c.
-
-    Nested 1-D rules: for each node z₁, the z₂ rule has its kink edge at z₂ = −c z₁/√(1−c²), where u₂ = 0.
-    """
-    c = np.clip(np.asarray(c, dtype=float), -1.0, 1.0)
-    root = np.sqrt(q)
-    result = np.empty(c.shape)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for index, ci in np.ndenumerate(c):
-            si = np.sqrt(1.0 - ci * ci)
-            # the inner integral smooths g over √q·s: a feature of width ~s in z₁ at 0 as c → 1
-            z1, w1 = _panels(np.zeros(()), np.asarray(root), width=si)
-            z1, w1 = z1[w1 > 0], w1[w1 > 0]  # drop empty panels
-            z2, w2 = _panels(-ci * z1 / si, np.full(z1.shape, root * si))
-            inner = np.sum(np.where(w2 > 0, g(root * (ci * z1[:, None] + si * z2)) * w2, 0.0), axis=-1)
-            result[index] = np.sum(f(root * z1) * w1 * inner)
-    return _out(result)
 
 
 def variance_map(activation: str, sigma_w2: float, sigma_b2: float, q: Floats) -> Floats:
@@ -347,6 +237,7 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float) -> tuple[flo
     return scale(v_slope), scale(slope)
 
 
+@functools.lru_cache(maxsize=256)
 def critical_weight_variance(activation: str, sigma_b2: float = 0.0) -> float:
     """The edge of chaos: σ_w² with χ₁(q*(σ_w², σ_b²)) = 1 (kernel's φ′, q* from q0 = 1).
 
@@ -360,7 +251,7 @@ def critical_weight_variance(activation: str, sigma_b2: float = 0.0) -> float:
     that same 1/E[φ′²] (ReLU 2, linear 1, leaky ReLU 2/(1+α²)) at every σ_b², returned without a search. With
     σ_b² > 0 it has no finite fixed point: V(q) = q + σ_b² there, ``fixed_point`` is inf and q_l grows by σ_b²
     a layer (for ReLU the edge of chaos with a finite q* is the single point σ_b² = 0, Hayou et al. 2019);
-    ``theory.input_variance`` then starts the fixed-point experiments at q = 1.
+    the combination table then starts the fixed-point experiments at q = 1.
     """
     if homogeneous_slope(activation, 1.0) is not None:
         return float(1.0 / chi1(activation, 1.0, 0.0))  # = ``boundary`` below, as at σ_b² = 0
@@ -504,3 +395,14 @@ def jacobian_spectrum_variance(
     with np.errstate(over="ignore", invalid="ignore"):
         m1 = (sigma_w2 * mu1) ** depth
         return float(m1 * m1 * depth * (mu2 / mu1**2 - 1.0 - s1))
+
+
+def critical_weight_variances(activations, sigma_b2: float = 0.0) -> dict[str, float]:
+    """Critical σ_w² of each activation that has an edge of chaos at ``sigma_b2`` (the others are left out)."""
+    found = {}
+    for activation in activations:
+        try:
+            found[activation] = critical_weight_variance(activation, sigma_b2)
+        except ValueError:
+            continue
+    return found

@@ -1,0 +1,102 @@
+"""depth_scale: correlation of two inputs through depth: fitted vs predicted ξ_c."""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from initstab import tidy
+from initstab.experiments.base import Experiment, Figure
+from initstab.theory import fits, meanfield, table
+
+
+def rows(job, combination, metrics, device):
+    return tidy.per_layer_rows(tidy.spec_values(job, combination), device, metrics, first_layer=0)
+
+
+def theory_rows(summary):
+    """ξ_c fitted to the median correlation trajectory against −1/ln χ_c (Schoenholz et al. 2017)."""
+    found = []
+    for spec, frame in table.groups(summary, "correlation", with_sigma_w2=True):
+        frame = frame.sort_values("layer")
+        activation, sigma_w2, sigma_b2 = spec["activation"], spec["sigma_w2"], spec["bias_variance"]
+        c_star = meanfield.correlation_fixed_point(activation, sigma_w2, sigma_b2)
+        layers, medians = frame["layer"].to_numpy()[1:], frame["median"].to_numpy()[1:]  # from layer 1 on
+        noise = 3 * (1 - c_star**2) / math.sqrt(spec["width"] * int(frame["n"].iloc[0]))  # 3σ of a median of c
+        fitted = fits.fit_depth_scale(layers, medians, c_star, floor=max(fits.DEPTH_SCALE_FLOOR, noise))
+        predicted = meanfield.depth_scales(activation, sigma_w2, sigma_b2)[1]
+        predicted = predicted if 0 < predicted < 1e6 else math.inf  # at the edge of chaos the decay is a power law
+        measured = pd.Series({"median": fitted, "p05": math.nan, "p95": math.nan})
+        found.append(table.row(spec, "ξ_c (correlation depth scale)", math.nan, measured, float(predicted)))
+    return found
+
+
+def report(rows):
+    resolved = rows["relative_error"].dropna()
+    if resolved.empty:
+        return ""
+    rules = ", ".join(
+        f"s = {r.scale:g}: ξ<sub>c</sub> = {r.predicted:.3g} → ≈ {6 * r.predicted:.0f} layers"
+        for r in rows.itertuples()
+    )
+    return (
+        "<p>Depth scale: correlations between inputs survive about ξ<sub>c</sub> = −1/ln χ<sub>c</sub> layers, "
+        "and Schoenholz et al. (2017) found networks trainable up to about <strong>6 ξ<sub>c</sub></strong> layers "
+        f"({rules}). Fitted vs predicted ξ<sub>c</sub>: median |relative error| {resolved.abs().median():.1%} over "
+        f"{len(resolved)} of {len(rows)} cases"
+        f"{'' if len(resolved) == len(rows) else ' (the others decay within the finite-width noise)'}.</p>"
+    )
+
+
+def plot(summary):
+    """Left: median correlation of two inputs through depth per σ_w², dashed: the mean-field correlation map.
+    Right: ξ_c fitted to the measured decay vs −1/ln χ_c, with the ≈6ξ_c trainable-depth rule."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from initstab import figures
+
+    data = summary[summary["metric"] == "correlation"]
+    if data.empty:
+        return figures.placeholder("Depth scale: no case in this config")
+    theory = pd.DataFrame(theory_rows(summary), columns=table.COLUMNS)
+    with figures.styled():
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        keys = ["activation", "init", "scale", "width", "bias_variance", "sigma_w2"]
+        groups = list(data.groupby(keys, dropna=False))
+        colors = dict(zip([k for k, _ in groups], sns.color_palette("viridis", len(groups)), strict=True))
+        for key, frame in groups:
+            activation, init, scale, _, bias, sigma_w2 = key
+            unknown = math.isnan(sigma_w2)
+            figures.band(
+                left, frame, colors[key], f"{init} s={scale:g}" if unknown else f"{init} σ$_w^2$={sigma_w2:.3g}"
+            )
+            if unknown:
+                continue
+            first = frame.sort_values("layer").iloc[0]
+            depth = int(frame["layer"].max())
+            c0 = float(first["median"])
+            predicted = meanfield.correlation_trajectory(activation, sigma_w2, bias, c0, depth)
+            left.plot(np.arange(0, depth + 1), [c0, *predicted], "--", color=colors[key], linewidth=1)
+        left.set(xlabel="layer l", ylabel="correlation c$_l$ of two inputs", title="Correlation through depth")
+        figures.legend_below(left)
+        theory = theory.sort_values("sigma_w2")
+        right.plot(theory["sigma_w2"], theory["measured_median"], "o", color="C0", label="fitted ξ$_c$")
+        right.plot(theory["sigma_w2"], theory["predicted"], "--", color="k", label="theory −1/ln χ$_c$")
+        right.plot(theory["sigma_w2"], 6 * theory["predicted"], ":", color="0.4", label="6ξ$_c$: trainable depth")
+        right.set(xlabel="σ$_w^2$", ylabel="depth scale (layers)", yscale="log", title="ξ$_c$: fitted vs theory")
+        right.legend(frameon=False, fontsize="x-small")
+    return fig
+
+
+EXPERIMENT = Experiment(
+    name="depth_scale",
+    description=__doc__.split(": ", 1)[1].strip(),
+    order=9,
+    rows=rows,
+    figures=(Figure("depth_scale", plot),),
+    theory=theory_rows,
+    report=report,
+    fixed_point=True,
+    options=("input_correlation",),
+)

@@ -1,0 +1,91 @@
+"""jacobian_spectrum: singular values of a deep tanh net's input–output Jacobian at criticality.
+
+The rows' ``layer`` is the checkpoint depth L (``checkpoints``).
+"""
+
+import math
+
+import numpy as np
+
+from initstab import tidy
+from initstab.experiments.base import Experiment, Figure
+from initstab.initializers import INITIALIZERS
+from initstab.theory import meanfield, table
+
+
+def checkpoints(depth: int) -> list[int]:
+    """Layers where the Jacobian's spectrum is recorded: 1, 2, 4, … and ``depth``."""
+    return sorted({*(2**i for i in range(int(math.log2(depth)) + 1)), depth})
+
+
+def rows(job, combination, metrics, device):
+    return tidy.per_layer_rows(tidy.spec_values(job, combination), device, metrics, layers=checkpoints(job.depth))
+
+
+def predicted_variance(spec, depth: int) -> float:
+    """Var eig(JJᵀ) at depth L (Pennington et al. 2017), orthogonal or Gaussian by the init's family."""
+    orthogonal = INITIALIZERS[spec["init"]].family == "orthogonal"
+    return float(
+        meanfield.jacobian_spectrum_variance(
+            spec["activation"], float(spec["sigma_w2"]), float(spec["bias_variance"]), depth, orthogonal
+        )
+    )
+
+
+def theory_rows(summary):
+    """Variance of the eigenvalues of JJᵀ at each checkpoint depth against Pennington et al. (2017)."""
+    found = []
+    for spec, frame in table.groups(summary, "jjt_var", with_sigma_w2=True):
+        for _, row in frame.sort_values("layer").iterrows():
+            depth = int(row["layer"])
+            found.append(table.row(spec, "variance of eig(JJᵀ)", depth, row, predicted_variance(spec, depth)))
+    return found
+
+
+def plot(summary):
+    """Variance of the eigenvalues of JJᵀ against depth, Gaussian vs orthogonal weights at the edge of chaos;
+    dashed: L·(μ₂/μ₁² − 1 − s₁) (Pennington et al. 2017)."""
+    import matplotlib.pyplot as plt
+
+    from initstab import figures
+
+    data = summary[summary["metric"] == "jjt_var"]
+    if data.empty:
+        return figures.placeholder("Jacobian spectrum: no case in this config")
+    biases = sorted(set(data["bias_variance"]))
+    with figures.styled():
+        fig, axes = plt.subplots(
+            1, len(biases), figsize=(4.6 * len(biases), 3.8), layout="constrained", squeeze=False, sharey=True
+        )
+        for ax, bias in zip(axes.flat, biases, strict=True):
+            keys = ["activation", "init", "scale", "width", "sigma_w2"]
+            for (activation, init, _, _, sigma_w2), frame in data[data["bias_variance"] == bias].groupby(
+                keys, dropna=False
+            ):
+                entry = INITIALIZERS[init]
+                q_star = meanfield.fixed_point(activation, sigma_w2, bias) if not math.isnan(sigma_w2) else math.nan
+                figures.band(ax, frame, entry.color, f"{activation}, {init} (q* = {q_star:.3g})", marker=entry.marker)
+                if math.isnan(sigma_w2):
+                    continue
+                depths = np.sort(frame["layer"].to_numpy(dtype=int))
+                predicted = [predicted_variance(frame.iloc[0], int(d)) for d in depths]
+                ax.plot(depths, predicted, "--", color=entry.color, linewidth=1)
+            ax.set(xscale="log", xlabel="depth L", title=f"σ$_b^2$ = {bias:g}")
+            ax.set_yscale("symlog", linthresh=1e-3)
+        axes.flat[0].set_ylabel("variance of eig(JJ$^T$)")
+        axes.flat[-1].plot([], [], "--", color="0.3", label="theory (free probability)")
+        figures.legend_below(axes.flat[-1])
+        fig.suptitle("Jacobian spectrum at the edge of chaos")
+    return fig
+
+
+EXPERIMENT = Experiment(
+    name="jacobian_spectrum",
+    description=__doc__.split(": ", 1)[1].split("\n")[0].strip(),
+    order=7,
+    rows=rows,
+    figures=(Figure("jacobian_spectrum", plot),),
+    theory=theory_rows,
+    matrix_state=True,
+    fixed_point=True,
+)

@@ -1,0 +1,72 @@
+"""matrix_product: Y = W_n⋯W_1 of k×k Gaussian matrices (seeds 000, 002, 004)."""
+
+import math
+
+import numpy as np
+
+from initstab import tidy
+from initstab.experiments.base import Experiment, Figure
+from initstab.theory import products, table
+
+
+def rows(job, combination, metrics, device):
+    return tidy.per_layer_rows(tidy.spec_values(job, combination), device, metrics, first_layer=1)
+
+
+def theory_rows(summary):
+    """median_ij log10|Y_ij| at the last n against E log10|Y_ij| = (nλ₁ + ½(ψ(½) − ψ(k/2)))/ln 10."""
+    found = []
+    for spec, frame in table.groups(summary, "log10_abs_entry_median"):
+        if spec["init"] != "normal":
+            continue
+        last = frame.sort_values("layer").iloc[-1]
+        n = int(last["layer"])
+        predicted = products.mean_log_abs_entry(spec["scale"], spec["width"], n) / math.log(10)
+        found.append(table.row(spec, "median log10|Y_ij|", n, last, predicted))
+    return found
+
+
+def printed_theory(row):
+    if row["metric"] == "log10_abs_entry_median" and row["init"] == "normal":
+        return products.mean_log_abs_entry(float(row["scale"]), int(row["width"]), int(row["layer"])) / math.log(10)
+    return math.nan
+
+
+def plot(summary):
+    """Median over entries of log10|Y_ij| of Y = W_n⋯W_1 against n, one line per weight scale; dashed: the
+    exact mean n·λ₁ + ½(ψ(½) − ψ(k/2)) in log10 (theory.products.mean_log_abs_entry)."""
+    import matplotlib.pyplot as plt
+
+    from initstab import figures
+
+    data = summary[summary["metric"] == "log10_abs_entry_median"]
+    colors = figures.scale_colors(data["scale"])
+    with figures.styled():
+        fig, ax = plt.subplots(figsize=(5.5, 3.8), layout="constrained")
+        for (scale, width), frame in data.groupby(["scale", "width"]):
+            figures.band(ax, frame, colors[scale], f"s = {scale:g}, k = {width}")
+            n = np.sort(frame["layer"].to_numpy(dtype=int))
+            predicted = [products.mean_log_abs_entry(scale, width, i) / np.log(10) for i in n]
+            ax.plot(n, predicted, "--", color=colors[scale], linewidth=1)
+        ax.plot([], [], "--", color="0.3", linewidth=1, label="theory: E log$_{10}$|Y$_{ij}$|")
+        ax.axhline(0, color="0.5", linewidth=0.8)
+        ax.set(
+            xlabel="number of factors n",
+            ylabel="median$_{ij}$ log$_{10}$|Y$_{ij}$|",
+            title="Products of Gaussian matrices",
+        )
+        ax.legend(title="entry std s", frameon=False)
+    return fig
+
+
+EXPERIMENT = Experiment(
+    name="matrix_product",
+    description=__doc__.split(": ", 1)[1].strip(),
+    order=1,
+    rows=rows,
+    figures=(Figure("matrix_product", plot),),
+    theory=theory_rows,
+    printed_theory=printed_theory,
+    matrix_state=True,
+    notebook=True,
+)

@@ -1,0 +1,73 @@
+"""repeated_matrix: result ← M·result with one M until std == 0 or NaN (seed 003).
+
+The config's ``depth`` is the notebook's cap on steps.
+"""
+
+import math
+
+import numpy as np
+
+from initstab import tidy
+from initstab.experiments.base import Experiment, Figure
+
+
+def rows(job, combination, metrics, device):
+    return tidy.per_seed_rows(tidy.spec_values(job, combination), device, metrics)
+
+
+def printed_theory(row):
+    """std of a centred init's weights is √Var(W_ij) = √(σ_w²/fan_in); their mean is 0."""
+    sigma_w2 = float(row["sigma_w2"])
+    if math.isnan(sigma_w2):
+        return math.nan
+    if row["metric"] == "weight_std":
+        return math.sqrt(sigma_w2 / int(row["width"]))
+    return 0.0 if row["metric"] == "weight_mean" else math.nan
+
+
+def plot(table):
+    """Steps until M^n·(…) degenerates (std 0 or NaN), per seed; 'never' drawn right of the cap."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from initstab import figures
+    from initstab.activations import ACTIVATIONS
+
+    data = table[table["metric"] == "steps_until_degenerate"].copy()
+    cap = float(data["depth"].max())
+    data["steps"] = np.where(np.isfinite(data["value"]), data["value"], cap * 1.06)
+    data["case"] = data["init"] + " s=" + data["scale"].map("{:g}".format) + " k=" + data["width"].astype(str)
+    with figures.styled():
+        fig, ax = plt.subplots(figsize=(7, 0.6 * data["case"].nunique() + 1.8), layout="constrained")
+        sns.stripplot(
+            data,
+            x="steps",
+            y="case",
+            hue="activation",
+            dodge=True,
+            jitter=0.25,
+            size=3,
+            palette={a: ACTIVATIONS[a].color for a in set(data["activation"])},
+            ax=ax,
+        )
+        ax.axvline(cap, color="0.4", linestyle=":", linewidth=1)
+        ax.text(cap * 1.06, -0.6, "never", ha="center", fontsize="small")
+        ax.set(
+            xlabel="steps until std = 0 or NaN (IEEE float32 with subnormals)",
+            ylabel="",
+            title="Repeated multiplication by one matrix",
+        )
+    return fig
+
+
+EXPERIMENT = Experiment(
+    name="repeated_matrix",
+    description=__doc__.split(": ", 1)[1].split("\n")[0].strip(),
+    order=4,
+    rows=rows,
+    figures=(Figure("repeated_matrix", plot, table="table"),),
+    printed_theory=printed_theory,
+    matrix_state=True,
+    notebook=True,
+    one_at_a_time=True,
+)

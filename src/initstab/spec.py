@@ -1,0 +1,60 @@
+"""What a job computes, as typed values: the combination table builds these once, the kernels read them.
+
+A *combination* is one point of an experiment's sweep (activation × init × scale × σ_b² at one shape), with the
+numbers derived from it once, when the table is built: its σ_w², the registry init and gain that draw its weights,
+and the pre-activation variance its inputs start at. A *job* is the combinations of one experiment that run stacked
+in one process. Snakemake passes a job as plain data (``to_params``), so its cache key covers every field.
+"""
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Combination:
+    activation: str
+    init: str
+    scale: float  # std of `normal`, half-width of `uniform`, gain of the fan-based inits
+    bias_variance: float  # σ_b² of N(0, σ_b²) biases (0: none)
+    name: str  # its seed derives from it
+    seed: int
+    sigma_w2: float  # fan_in·Var(W_ij); NaN for the non-centred and data-dependent (LSUV) inits
+    draw_init: str  # the registry init that draws its weights (critical → lecun_normal, …)
+    draw_scale: float  # and its scale (critical: s·√σ²_w,crit)
+    input_variance: float  # q*: where the fixed-point experiments start (1 where theory gives 0, ∞ or nothing)
+    lsuv: bool = False  # rescale each layer so that std(W·h) = scale
+
+    @property
+    def has_sigma_w2(self) -> bool:
+        return not math.isnan(self.sigma_w2)
+
+
+@dataclass(frozen=True)
+class Job:
+    experiment: str
+    name: str
+    activation: str  # every combination's activation, or "all" for one-job experiments
+    width: int  # units per layer (activations: grid points)
+    depth: int  # layers (repeated_matrix: the cap on steps)
+    seeds: int
+    dtype: str
+    combinations: tuple[Combination, ...]
+    repeats: int | None = None  # draws the notebooks average (gradient_flow)
+    input_correlation: float | None = None  # correlation of the two inputs (depth_scale)
+    x_min: float | None = None  # grid of the activation curves
+    x_max: float | None = None
+
+    def to_params(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_params(cls, params: Mapping) -> "Job":
+        fields = dict(params)
+        fields["combinations"] = tuple(Combination(**c) for c in fields["combinations"])
+        return cls(**fields)
+
+    def settings(self) -> dict:
+        """The job's own fields, without its combinations."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "combinations"}
