@@ -1,49 +1,45 @@
-"""Run the Snakemake workflow as a user does, timed from outside, and count the samples a config asks for.
+"""Run the Snakemake workflow as a user does, timed from outside; count a config's samples; read its job logs.
 
 Every run is ``snakemake -s <repo>/Snakefile --directory <workdir> --configfile <workdir>/config.yaml --cores N``
-started from the repository root, so the workflow profile ``profiles/default`` (output cache on) applies, with
-``SNAKEMAKE_OUTPUT_CACHE`` pointing at the workspace's own cache: a fresh workspace is a cold run. Wall time is
-``time.perf_counter`` around the whole subprocess (Python start-up, DAG building and any executor-plugin query
-included), as a user waits for it.
+from the repository root, so the workflow profile (output cache on) applies, with ``SNAKEMAKE_OUTPUT_CACHE`` the
+workspace's own cache: a fresh workspace is a cold run. Wall time is taken around the whole subprocess.
+
+A kernel job's log (``results/logs/jobs/<experiment>/<job>.log``) is opened before TensorFlow is imported and has
+``… computed N rows on /CPU:0 in 3.21 s`` and ``… peak memory 812 MB`` lines (workflow/scripts/run_kernel.py).
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
 from initstab.combinations import combination_table
+from initstab.spec import Job
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 REPRODUCTION = "results/tables/reproduction.csv"
 
 
-@dataclass(frozen=True)
-class Workspace:
-    """A working directory and an output cache of its own, side by side under ``root``."""
+class Workspace(NamedTuple):
+    """A working directory holding the config, and an output cache of its own."""
 
-    root: Path
-
-    @property
-    def workdir(self) -> Path:
-        return self.root / "workdir"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / "cache"
+    workdir: Path
+    cache: Path
 
 
 def new_workspace(root: Path, config: Path) -> Workspace:
-    """An empty workspace holding ``config`` as its config.yaml and an empty cache."""
-    workspace = Workspace(root)
-    workspace.workdir.mkdir(parents=True)
-    workspace.cache.mkdir()
+    workspace = Workspace(root / "workdir", root / "cache")
+    for path in workspace:
+        path.mkdir(parents=True)
     shutil.copy(config, workspace.workdir / "config.yaml")
     return workspace
 
@@ -53,7 +49,7 @@ def snakemake(workspace: Workspace, *args: str, cores: int, label: str, timeout:
     command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "--directory", str(workspace.workdir)]
     command += ["--configfile", str(workspace.workdir / "config.yaml"), "--cores", str(cores), *args]
     env = os.environ | {"SNAKEMAKE_OUTPUT_CACHE": str(workspace.cache)}
-    output = workspace.root / f"{label}.out"
+    output = workspace.workdir.parent / f"{label}.out"  # the run's output
     with output.open("w") as stream:
         start = time.perf_counter()
         run = subprocess.run(command, cwd=REPO, env=env, stdout=stream, stderr=subprocess.STDOUT, timeout=timeout)
@@ -63,40 +59,70 @@ def snakemake(workspace: Workspace, *args: str, cores: int, label: str, timeout:
     return seconds
 
 
-def did_nothing(workspace: Workspace, label: str) -> bool:
-    """Whether the run ``label`` found everything up to date (a no-op run that ran jobs saw a source change)."""
-    return "Nothing to be done" in (workspace.root / f"{label}.out").read_text()
-
-
-def delete_results(workspace: Workspace) -> None:
-    shutil.rmtree(workspace.workdir / "results")
-
-
-def ran_experiments(workspace: Workspace) -> list[str]:
-    """Experiments whose kernel jobs wrote logs in this workspace."""
-    logs = workspace.workdir / "results" / "logs" / "jobs"
-    return sorted(path.name for path in logs.iterdir() if path.is_dir()) if logs.is_dir() else []
-
-
-def _jobs(config: dict, experiments: list[str]) -> list[dict]:
-    return [spec for (name, _), spec in combination_table(config).items() if name in experiments]
-
-
-def config_samples(config: dict, experiments: list[str]) -> int:
-    """Random networks/matrices the config asks for in ``experiments``: Σ seeds over their distinct combinations
-    (the pipeline's own combination table; the activation curves draw nothing)."""
-    jobs = [spec for spec in _jobs(config, experiments) if spec["experiment"] != "activations"]
-    return sum(spec["seeds"] * len(spec["combinations"]) for spec in jobs)
-
-
 def read_config(path: Path) -> dict:
     return yaml.safe_load(path.read_text())
 
 
+def jobs(config: dict, experiments: list[str]) -> list[Job]:
+    return [job for (name, _), job in combination_table(config).items() if name in experiments]
+
+
+def config_samples(config: dict, experiments: list[str]) -> int:
+    """Random networks/matrices the config asks for in ``experiments``: Σ seeds over their distinct combinations
+    (the activation curves draw nothing)."""
+    return sum(j.seeds * len(j.combinations) for j in jobs(config, experiments) if j.experiment != "activations")
+
+
 def kernel_shapes(config: dict, experiment: str) -> list[tuple[int, int, int]]:
-    """Distinct (width, depth) of an experiment's jobs with the most seeds the config gives each."""
+    """Distinct (width, depth) of an experiment's jobs, with the most seeds the config gives each."""
     seeds: dict[tuple[int, int], int] = {}
-    for spec in _jobs(config, [experiment]):
-        shape = (spec["width"], spec["depth"])
-        seeds[shape] = max(seeds.get(shape, 0), spec["seeds"])
+    for job in jobs(config, [experiment]):
+        seeds[job.width, job.depth] = max(seeds.get((job.width, job.depth), 0), job.seeds)
     return sorted((width, depth, n) for (width, depth), n in seeds.items())
+
+
+# ---- kernel job logs ----------------------------------------------------------------------------------------
+
+LOG_STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
+COMPUTED = re.compile(r"computed \d+ rows on \S+ in ([0-9.]+) s")
+PEAK = re.compile(r"peak memory ([0-9.]+) MB")
+
+
+@dataclass(frozen=True)
+class KernelLog:
+    """Seconds after the log's first line, and peak memory (MB), of one kernel job."""
+
+    computed_at: float  # the 'computed' line
+    computed_s: float  # the kernel's own timing
+    last_at: float  # the last timestamped line: the job's time in its log
+    peak_mb: float
+
+    @property
+    def startup_s(self) -> float:
+        """Importing and configuring TensorFlow and the library's imports: before the kernel started."""
+        return self.computed_at - self.computed_s
+
+
+def parse_kernel_log(text: str) -> KernelLog | None:
+    """The timing of one kernel job log, or None if it never reached its 'computed' line."""
+    stamps, computed, peaks = [], None, []
+    for line in text.splitlines():
+        if stamp := LOG_STAMP.match(line):
+            stamps.append(datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S,%f"))
+            if (match := COMPUTED.search(line)) and computed is None:
+                computed = (stamps[-1], float(match.group(1)))
+            if match := PEAK.search(line):
+                peaks.append(float(match.group(1)))
+    if computed is None:
+        return None
+    since = lambda at: (at - stamps[0]).total_seconds()  # noqa: E731
+    return KernelLog(since(computed[0]), computed[1], since(stamps[-1]), max(peaks, default=float("nan")))
+
+
+def kernel_logs(workdir: Path) -> dict[str, KernelLog]:
+    """Every kernel job log of a run that reached its 'computed' line, keyed by its path relative to ``workdir``."""
+    logs = {}
+    for path in sorted((workdir / "results" / "logs" / "jobs").glob("*/*.log")):
+        if (log := parse_kernel_log(path.read_text(errors="replace"))) is not None:
+            logs[str(path.relative_to(workdir))] = log
+    return logs

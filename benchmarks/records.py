@@ -1,9 +1,5 @@
-"""The benchmark's tidy output: one row per measured quantity, with its target and whether it is met.
-
-Columns: ``benchmark`` (section), ``case`` (what was measured, e.g. ``gradient_flow w100 d50 n200 jit=0
-onednn=1``), ``quantity``, ``value``, ``unit``, ``target`` (``>= 0.5``, ``<= 5``, or empty) and ``met``
-(True/False, empty without a target). No TensorFlow here: this module runs in the plotting process.
-"""
+"""The benchmark's tidy output: one row per measured quantity (case e.g. ``gradient_flow w100 d50 n30 jit=0
+onednn=1``), with its target (``>= 0.5``, ``<= 5`` or empty) and whether it is met (True/False, empty without)."""
 
 import math
 from collections.abc import Iterable
@@ -26,11 +22,8 @@ class Target:
         if self.direction not in (">=", "<="):
             raise ValueError(f"target direction must be '>=' or '<=', got {self.direction!r}")
 
-    def met(self, value: float) -> bool:
-        """Whether ``value`` meets the bound; a NaN (not measured) never does."""
-        if math.isnan(value):
-            return False
-        return value >= self.bound if self.direction == ">=" else value <= self.bound
+    def met(self, value: float) -> bool:  # a NaN (not measured) never does
+        return not math.isnan(value) and (value >= self.bound if self.direction == ">=" else value <= self.bound)
 
     def __str__(self) -> str:
         return f"{self.direction} {self.bound:g}"
@@ -46,17 +39,9 @@ class Record:
     target: Target | None = None
 
     def row(self) -> dict:
-        met = "" if self.target is None else self.target.met(self.value)
         target = "" if self.target is None else str(self.target)
-        return {
-            "benchmark": self.benchmark,
-            "case": self.case,
-            "quantity": self.quantity,
-            "value": float(self.value),
-            "unit": self.unit,
-            "target": target,
-            "met": met,
-        }
+        met = "" if self.target is None else self.target.met(self.value)
+        return dict(zip(COLUMNS, [self.benchmark, self.case, self.quantity, float(self.value), self.unit, target, met]))
 
 
 def to_frame(records: Iterable[Record]) -> pd.DataFrame:
@@ -65,28 +50,19 @@ def to_frame(records: Iterable[Record]) -> pd.DataFrame:
 
 def write_tidy(records: Iterable[Record], directory: Path) -> list[Path]:
     """One CSV per benchmark section, ``<directory>/<benchmark>.csv``, in the order the records came."""
-    frame = to_frame(records)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
-    for benchmark, rows in frame.groupby("benchmark", sort=False):
-        path = directory / f"{benchmark}.csv"
-        rows.to_csv(path, index=False, na_rep="nan")
-        paths.append(path)
+    for benchmark, rows in to_frame(records).groupby("benchmark", sort=False):
+        paths.append(directory / f"{benchmark}.csv")
+        rows.to_csv(paths[-1], index=False, na_rep="nan")
     return paths
 
 
 def read_tidy(directory: Path, benchmarks: Iterable[str]) -> pd.DataFrame:
     """The CSVs of ``benchmarks`` found in ``directory``, concatenated in that order (empty targets stay '')."""
     paths = [directory / f"{name}.csv" for name in benchmarks if (directory / f"{name}.csv").exists()]
-    text = {"target": str, "met": str}
-    frames = [pd.read_csv(path, dtype=text, keep_default_na=False, na_values={"value": ["nan"]}) for path in paths]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
-
-
-def _format_value(value: float) -> str:
-    if value == 0 or 1e-3 <= abs(value) < 1e5:
-        return f"{value:.3g}"
-    return f"{value:.2e}"
+    read = {"dtype": {"target": str, "met": str}, "keep_default_na": False, "na_values": {"value": ["nan"]}}
+    return pd.concat([pd.read_csv(p, **read) for p in paths], ignore_index=True) if paths else to_frame([])
 
 
 def headline(frame: pd.DataFrame, quantities: Iterable[str], variant: str = "") -> pd.DataFrame:
@@ -100,7 +76,8 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """The rows of ``frame`` as a markdown table (value with its unit; a missed target in bold)."""
     lines = ["| benchmark | case | quantity | value | target | met |", "| --- | --- | --- | --- | --- | --- |"]
     for row in frame.itertuples():
-        met = {"True": "yes", "False": "**no**"}.get(str(row.met), "")
-        value = "n/a" if math.isnan(float(row.value)) else f"{_format_value(float(row.value))} {row.unit}".strip()
-        lines.append(f"| {row.benchmark} | {row.case} | {row.quantity} | {value} | {row.target} | {met} |")
+        met, value = {"True": "yes", "False": "**no**"}.get(str(row.met), ""), float(row.value)
+        number = f"{value:.3g}" if value == 0 or 1e-3 <= abs(value) < 1e5 else f"{value:.2e}"
+        shown = "n/a" if math.isnan(value) else f"{number} {row.unit}".strip()
+        lines.append(f"| {row.benchmark} | {row.case} | {row.quantity} | {shown} | {row.target} | {met} |")
     return "\n".join(lines)

@@ -14,8 +14,8 @@ import yaml
 from conftest import REPO, TABLES, TINY, new_workdir, snakemake, snakemake_call
 from test_workflow import FIGURES
 
-from initstab.catalogue import EXPERIMENTS
 from initstab.combinations import combination_table
+from initstab.experiments import EXPERIMENTS
 
 pytestmark = pytest.mark.workflow
 CONFIG = yaml.safe_load(TINY.read_text())
@@ -87,22 +87,24 @@ def test_changing_one_scale_reruns_only_its_jobs_and_their_dependents(tiny, tiny
     assert ran(workdir, "figures") == {"gradient_flow_scales", "gradient_flow_inits"}
 
 
-def copy_checkout(tmp_path_factory, edit_kernels) -> Path:
-    """A copy of the workflow whose src/initstab/kernels.py text is passed through ``edit_kernels``."""
+def copy_checkout(tmp_path_factory, module: str, edit) -> Path:
+    """A copy of the workflow whose src/initstab/``module`` text is passed through ``edit``."""
     checkout = tmp_path_factory.mktemp("checkout")
     for item in ["Snakefile", "workflow", "src", "profiles", "environment.yml"]:
         (shutil.copytree if (REPO / item).is_dir() else shutil.copy)(REPO / item, checkout / item)
-    kernels = checkout / "src" / "initstab" / "kernels.py"
-    kernels.write_text(edit_kernels(kernels.read_text()))
+    source = checkout / "src" / "initstab" / module
+    source.write_text(edit(source.read_text()))
     return checkout
 
 
 def test_editing_a_kernel_module_misses_the_cache(tiny, tiny_cache, tmp_path_factory):
-    checkout = copy_checkout(tmp_path_factory, lambda text: text + "\n# an edit that changes the file's hash\n")
+    checkout = copy_checkout(
+        tmp_path_factory, "tf/stack.py", lambda text: text + "\n# an edit that changes the file's hash\n"
+    )
     workdir = new_workdir(tmp_path_factory, "edited")
     cache = private_cache(tiny_cache, tmp_path_factory)
     snakemake(workdir, "--cores", "2", *TABLES, cache=cache, snakefile=checkout / "Snakefile")
-    assert kernel_logs(workdir) == all_jobs()  # every job imports kernels.py, so every job ran again
+    assert kernel_logs(workdir) == all_jobs()  # every kernel stacks through tf/stack.py, so every job ran again
     assert_same_tables(workdir, tiny)  # a comment changes no number
 
 
@@ -233,13 +235,14 @@ def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig)
 
 
 def test_a_failing_job_fails_alone_and_keep_going_finishes_the_rest(tmp_path_factory):
-    """A kernel that dies (here: MemoryError injected into gradient_flow_batch, which gradient_flow and precision
-    run) leaves its cause in its own log."""
-    crash = "def gradient_flow_batch("
+    """A kernel that dies (here: MemoryError injected into the gradient-flow kernel, which gradient_flow and
+    precision run) leaves its cause in its own log."""
+    crash = "def gradient_flow("
     checkout = copy_checkout(
         tmp_path_factory,
+        "tf/gradient_flow.py",
         lambda text: text.replace(
-            crash, "def gradient_flow_batch(*a, **k):\n    raise MemoryError('out of memory')\n\n\ndef _unused("
+            crash, "def gradient_flow(*a, **k):\n    raise MemoryError('out of memory')\n\n\ndef _unused("
         ),
     )
     workdir = new_workdir(tmp_path_factory, "failing")

@@ -217,3 +217,17 @@ def test_module_uses_the_hosts_config(tmp_path):
 def test_module_config_errors_name_the_module(tmp_path):
     run = dry_run(tmp_path, config=None, snakefile=host_workflow(tmp_path, {"experiments": {}}))
     assert "the config: of module 'initstab': experiments: empty, so there is nothing to run" in failure(run)
+
+
+def test_module_runs_to_its_report(tmp_path):
+    """A real run as a module from another directory: kernel, tables, figure, theory, reproduction and report,
+    every script and resource found from initstab's own directory."""
+    snakefile = host_workflow(tmp_path, {"experiments": FORWARD})
+    command = [SNAKEMAKE, "-s", str(snakefile), "--directory", str(tmp_path), "--cores", "2"]
+    env = os.environ | {"SNAKEMAKE_OUTPUT_CACHE": str(tmp_path / "cache")}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    results = tmp_path / "results"
+    assert {p.name for p in (results / "jobs" / "forward").glob("*.csv")} == {Path(p).name for p in FORWARD_JOBS}
+    assert (results / "figures" / "forward.png").stat().st_size > 0
+    assert "forward" in (results / "report" / "summary.html").read_text()

@@ -20,7 +20,9 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
 SCANNED = ["src", "workflow", "tests", "benchmarks"]
 # The checkout's own modules: the library and every script or helper module that a test or script puts on sys.path.
-LOCAL = {"initstab"} | {path.stem for directory in SCANNED for path in (REPO / directory).rglob("*.py")}
+LOCAL = {"initstab"} | {
+    name for directory in SCANNED for path in (REPO / directory).rglob("*.py") for name in (path.stem, path.parent.name)
+}
 
 
 def requirements(specs: list[str]) -> dict[str, Requirement]:

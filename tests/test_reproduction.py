@@ -5,6 +5,9 @@ import pandas as pd
 import pytest
 
 from initstab import reproduction, tidy
+from initstab.combinations import derived
+from initstab.experiments import EXPERIMENTS
+from initstab.theory import curves, products
 
 ROW = {
     "source": "000",
@@ -24,7 +27,8 @@ ROW = {
 
 
 def table_with(values, layer=50, metric="grad_mean_abs_native"):
-    spec = {k: ROW.get(k, 0.0) for k in tidy.SPEC_COLUMNS if k != "dtype"} | {"dtype": "float32"}
+    sigma_w2 = derived(ROW["activation"], ROW["init"], ROW["scale"], ROW["width"], 0.0, False)["sigma_w2"]
+    spec = {k: ROW.get(k, 0.0) for k in tidy.SPEC_COLUMNS} | {"dtype": "float32", "sigma_w2": sigma_w2}
     frames = tidy.per_layer_rows(spec, "CPU:0", {metric: np.asarray(values, float)[:, None]}, layer)
     return tidy.assemble(frames)
 
@@ -92,7 +96,9 @@ def test_printed_matrices_reduce_to_our_metrics():
             "value": [1e-2, -1.0, 10.0, -1e3],
         }
     )
-    rows = reproduction.matrix_rows(matrices).set_index("metric")["seed_value"]
+    reduced = EXPERIMENTS["matrix_product"].printed_matrices(matrices)
+    assert set(reduced["experiment"]) == {"matrix_product"} and (reduced["layer"] == 1).all()
+    rows = reduced.set_index("metric")["seed_value"]
     assert rows["log10_abs_entry_median"] == pytest.approx(0.5)
     assert rows["max_abs_entry"] == 1e3
     assert math.isclose(np.median(np.log10([1e-2, 1, 10, 1e3])), 0.5)
@@ -106,3 +112,36 @@ def test_printed_digits_widen_the_comparison():
     tables = {"gradient_flow": table_with(np.linspace(0.005765, 0.005781, 101))}
     assert reproduction.compare(ROW | {"seed_value": "0.0058"}, tables)["inside"]
     assert not reproduction.compare(ROW | {"seed_value": "0.0059"}, tables)["inside"]
+
+
+def test_printed_numbers_carry_their_theory_value():
+    """The finite-width-corrected gradient mean, E log10|Y_ij| of a Gaussian product, one-layer E[φ(y)²]."""
+    gradient = reproduction.compare(ROW | {"seed_value": 1.0}, {})
+    expected = curves.gradient_flow_curve("relu", 100 * 0.01, 100, 50)[49]  # σ_w² = fan_in·s², no biases
+    assert gradient["theory"] == pytest.approx(expected, rel=1e-14)
+    product = ROW | {"experiment": "matrix_product", "activation": "linear", "metric": "log10_abs_entry_median"}
+    got = reproduction.predicted(product | {"width": 4, "scale": 0.5, "layer": 10})
+    assert got == pytest.approx(products.mean_log_abs_entry(0.5, 4, 10) / math.log(10), rel=1e-14)
+    forward = ROW | {"experiment": "forward", "activation": "linear", "metric": "act_mean_sq", "layer": 1}
+    assert reproduction.predicted(forward | {"width": 512, "scale": 1.0}) == pytest.approx(512.0, rel=1e-13)
+    assert math.isnan(reproduction.predicted(forward | {"init": "uniform_noncentered"}))  # no σ_w²
+    assert math.isnan(reproduction.predicted(ROW | {"metric": "grad_mean_abs"}))  # not a printed statistic
+    assert math.isnan(reproduction.predicted(ROW | {"experiment": "closed_form"}))
+
+
+def test_reproduction_table_joins_numbers_matrices_and_notes():
+    numbers = pd.DataFrame([ROW | {"seed_value": "1.5"}, ROW | {"seed_value": "9.0", "scale": 0.2}])
+    matrices = pd.DataFrame(
+        {"source": "004", "cell": "m", "init": "normal", "scale": 1.0, "width": 2, "n": 1, "row": [0, 0, 1, 1]}
+        | {"col": [0, 1, 0, 1], "value": [1.0, 2.0, 3.0, 4.0]}
+    )
+    notes = pd.DataFrame([{"source": "000", "cell": "In [5]", "metric": "grad_mean_abs_native", "scale": 0.1}])
+    notes["note"] = "explained"
+    result = reproduction.reproduction_table(
+        numbers, matrices, {"gradient_flow": table_with(np.linspace(1.0, 2.0, 101))}, notes
+    )
+    assert list(result.columns) == reproduction.COLUMNS and len(result) == 4
+    assert result["inside"].iloc[0] == True and pd.isna(result["inside"].iloc[1])  # noqa: E712 - True/False/NA
+    assert result["note"].iloc[0] == "explained"
+    assert "not in this config" in result["note"].iloc[1]  # the missing combination comes before any note
+    assert result["note"].iloc[2:].str.contains("experiment not in this config").all()

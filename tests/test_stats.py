@@ -49,3 +49,10 @@ def test_bootstrap_mean_distribution_centres_on_the_mean_and_shrinks():
     assert means.mean() == pytest.approx(values.mean(), rel=0.01)
     assert means.std() == pytest.approx(values.std() / 10, rel=0.1)
     assert stats.bootstrap_means(np.array([1.0, np.inf]), 10, draws=50).max() == np.inf
+
+
+def test_order_statistic_index_is_ceil_qn_minus_one_clipped():
+    np.testing.assert_array_equal(stats.order_statistic_index(np.array([1, 10, 100, 101]), 0.5), [0, 4, 49, 50])
+    assert stats.order_statistic_index(10, 0.0) == 0 and stats.order_statistic_index(10, 1.0) == 9
+    assert stats.order_statistic_index(0, 0.5) == 0  # an empty group never indexes below 0
+    assert np.isnan(stats.ranked_quantile([], 0.5))

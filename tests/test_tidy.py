@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from initstab import tidy
+from initstab.spec import Combination, Job
 
 SPEC = {
     "experiment": "forward",
@@ -10,6 +11,7 @@ SPEC = {
     "init": "normal",
     "scale": 0.5,
     "bias_variance": 0.0,
+    "sigma_w2": 2.0,
     "width": 8,
     "depth": 3,
     "dtype": "float32",
@@ -25,6 +27,34 @@ def test_per_layer_rows_carry_their_coordinates():
     np.testing.assert_array_equal(table["value"].to_numpy(), values.ravel())
     assert table["finite"].tolist() == [True, True, False, True, False, True]
     assert (table["scale"] == 0.5).all() and (table["device"] == "CPU:0").all()
+    assert (table["sigma_w2"] == 2.0).all()
+
+
+def test_spec_values_take_the_shape_from_the_job_and_the_rest_from_the_combination():
+    combination = Combination("tanh", "critical", 1.0, 0.05, "c", 9, 1.39, "lecun_normal", 1.18, 0.2)
+    job = Job("depth_scale", "tanh__w8__d3__float64__n4", "tanh", 8, 3, 4, "float64", (combination,))
+    spec = tidy.spec_values(job, combination)
+    assert list(spec) == tidy.SPEC_COLUMNS
+    assert spec == {
+        "experiment": "depth_scale",
+        "activation": "tanh",
+        "init": "critical",
+        "scale": 1.0,
+        "bias_variance": 0.05,
+        "sigma_w2": 1.39,
+        "width": 8,
+        "depth": 3,
+        "dtype": "float64",
+    }
+
+
+def test_curve_rows_sit_at_seed_zero_layer_zero_on_their_grid():
+    x = np.linspace(-1.0, 1.0, 5)
+    spec = SPEC | {"experiment": "activations", "init": "none", "sigma_w2": np.nan}
+    table = tidy.assemble(tidy.curve_rows(spec, "CPU:0", x, {"phi": np.maximum(x, 0), "dphi": (x > 0) * 1.0}))
+    assert table["metric"].tolist() == ["phi"] * 5 + ["dphi"] * 5
+    assert (table["seed"] == 0).all() and (table["layer"] == 0).all() and table["sigma_w2"].isna().all()
+    np.testing.assert_array_equal(table["x"].to_numpy(), np.concatenate([x, x]))
 
 
 def test_round_trip_keeps_inf_nan_zero_and_empty_layers(tmp_path):
@@ -37,6 +67,9 @@ def test_round_trip_keeps_inf_nan_zero_and_empty_layers(tmp_path):
     back = tidy.read_table(tmp_path / "t.csv")
     pd.testing.assert_frame_equal(back, table)
     assert back["layer"].isna().sum() == 2
+    nan_sigma = tidy.assemble(tidy.per_layer_rows(SPEC | {"sigma_w2": np.nan}, "CPU:0", {"m": np.ones((1, 2))}))
+    nan_sigma.to_csv(tmp_path / "n.csv", index=False)
+    assert tidy.read_table(tmp_path / "n.csv")["sigma_w2"].isna().all()  # non-centred inits: no σ_w²
     tidy.validate(back)
 
 

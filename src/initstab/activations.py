@@ -56,8 +56,9 @@ def _scaled_sigmoid_slope(x: np.ndarray) -> np.ndarray:
 
 
 # All φ and φ′ are safe at ±∞ (the theory evaluates limits there).
+IDENTITY = "linear"  # the φ of experiments without one (products of weight matrices)
 ACTIVATIONS: dict[str, Activation] = {
-    "linear": Activation("φ(x) = x", "linear", "#1f77b4", lambda x: x, np.ones_like, homogeneous_second_moment=1.0),
+    IDENTITY: Activation("φ(x) = x", "linear", "#1f77b4", lambda x: x, np.ones_like, homogeneous_second_moment=1.0),
     "relu": Activation(
         "φ(x) = max(x, 0)",
         "ReLU",

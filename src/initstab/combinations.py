@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from initstab.activations import ACTIVATIONS
+from initstab.activations import ACTIVATIONS, IDENTITY
 from initstab.experiments import EXPERIMENTS
 from initstab.initializers import INITIALIZERS, NO_INIT
 from initstab.spec import Combination, Job
@@ -23,12 +23,12 @@ from initstab.theory import meanfield
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 CASE_KEYS = ("activations", "inits", "scales", "bias_variances")
-# Weights per stacked kernel call: 32 MiB. A gradient_flow call peaks at ~15× its weight batch on top of ~0.66 GB
+# Weights per stacked kernel call: 32 MiB. A gradient-flow call peaks at ~15× its weight batch on top of ~0.66 GB
 # for Python and TensorFlow (measured: 15 stacked combinations of 200 × 100² took 2.4 GB, 4 took 1.2 GB, and the
 # whole job 1.38 GB); stacking more saves no time (the 15 took 56 s at once, 54 s in chunks of 4).
 BATCH_BYTES = 32 * 2**20
 ALL = "all"  # the activation name of a one-job experiment's job
-DEFAULT_CASE = {"activations": ["linear"], "inits": [NO_INIT], "scales": [1.0], "bias_variances": [0.0]}
+DEFAULT_CASE = {"activations": [IDENTITY], "inits": [NO_INIT], "scales": [1.0], "bias_variances": [0.0]}
 
 
 def format_scale(scale: float) -> str:
@@ -174,3 +174,24 @@ def memory_mb(job: Job) -> int:
     stacked = min(len(job.combinations), chunk_size(job)) * weight_bytes(job)
     factor = 15 if EXPERIMENTS[job.experiment].matrix_state else 3
     return int(900 + factor * stacked / 2**20)
+
+
+def _listed(values) -> str:
+    """Sorted distinct values as caption text ('8, 16'; floats as '%g')."""
+    return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in sorted(set(values)))
+
+
+def run_sizes(table: Mapping[tuple[str, str], Job], experiment: str) -> dict[str, str]:
+    """What one experiment's run covers, as caption text: its jobs' settings (width, depth, seeds, dtype and the
+    experiment's options) and its combinations' activations, inits, scales and σ_b² (``bias_variances``).
+    Figure titles and captions state these, never the default config's sizes."""
+    jobs = [job for (name, _), job in table.items() if name == experiment]
+    settings = [key for key in jobs[0].settings() if key not in ("experiment", "name", "activation")] if jobs else []
+    sizes = {key: _listed(getattr(job, key) for job in jobs) for key in settings if getattr(jobs[0], key) is not None}
+    if jobs and EXPERIMENTS[experiment].one_job:
+        sizes["points"] = sizes.pop("width")  # a one-job experiment's width is its grid
+    combinations = [c for job in jobs for c in job.combinations]
+    for key, field in (("activations", "activation"), ("inits", "init"), ("scales", "scale")):
+        sizes[key] = _listed(getattr(c, field) for c in combinations)
+    sizes["bias_variances"] = _listed(c.bias_variance for c in combinations)
+    return sizes

@@ -23,10 +23,14 @@ from pathlib import Path
 import yaml
 from snakemake_interface_common.exceptions import WorkflowError
 
-from initstab.combinations import chunk_size, combination_table, memory_mb
+from initstab.activations import ACTIVATIONS
+from initstab.combinations import DTYPES, chunk_size, combination_table, memory_mb
+from initstab.experiments import EXPERIMENTS
+from initstab.initializers import INITIALIZERS
 
 INT32_MAX = 2**31 - 1  # TensorFlow kernels (GPU ones above all) index a tensor's elements with int32
-ONLY_IN = {"repeats": "gradient_flow", "input_correlation": "depth_scale"}  # keys that one experiment alone reads
+# keys that one experiment alone reads (its Experiment.options)
+ONLY_IN = {key: experiment.name for experiment in EXPERIMENTS.values() for key in experiment.options}
 
 
 class ConfigError(WorkflowError, ValueError):
@@ -146,8 +150,14 @@ def nonfinite_numbers(node, path=()) -> Iterator[tuple[tuple, float]]:
 
 
 def load_schema(path: str | os.PathLike) -> dict:
+    """The config schema, with the names it admits taken from the registries: ``$defs.activation`` and
+    ``$defs.init`` enumerate ACTIVATIONS and INITIALIZERS, ``$defs.dtype`` the dtypes a job name can carry."""
     with open(path, encoding="utf-8") as stream:
-        return yaml.safe_load(stream)
+        schema = yaml.safe_load(stream)
+    names = {"activation": list(ACTIVATIONS), "init": list(INITIALIZERS), "dtype": list(DTYPES)}
+    for key, enum in names.items():
+        schema["$defs"][key]["enum"] = enum
+    return schema
 
 
 def _validator_class():

@@ -10,6 +10,8 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ["initstab", "tensorflow", "numpy", "pandas", "scipy", "matplotlib", "seaborn", "snakemake"]
+# What a kernel's numbers depend on besides its spec and sources: in its cache key, so an upgrade recomputes them
+KERNEL_PACKAGES = ["initstab", "tensorflow", "numpy"]
 
 
 def config_hash(config: Mapping) -> str:
@@ -38,10 +40,11 @@ def git_commit(directory: str | Path = ".") -> str:
         return "unknown"
 
 
-def software_versions() -> dict[str, str]:
-    """Versions of Python and the packages the results depend on (read from metadata: no TensorFlow import)."""
+def software_versions(packages=PACKAGES) -> dict[str, str]:
+    """Versions of Python and ``packages`` (default: all the results depend on), read from metadata: no
+    TensorFlow import."""
     versions = {"python": platform.python_version()}
-    for package in PACKAGES:
+    for package in packages:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

@@ -5,7 +5,9 @@ import datetime
 import html
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pandas as pd
 from docutils.core import publish_parts
 
@@ -22,8 +24,19 @@ code,pre{background:#f4f4f4}.cite{background:#f4f4f4;padding:.5em 1em;border-lef
 """
 
 
+def caption_text(template: str, sizes: Mapping[str, str]) -> str:
+    """A caption file's reStructuredText with the run's sizes filled in, as Snakemake's report fills them: the
+    Jinja2 names ``snakemake.params.sizes.<key>`` (``combinations.run_sizes``); an unknown key is an error."""
+    params = SimpleNamespace(sizes=dict(sizes))
+    return (
+        jinja2.Environment(undefined=jinja2.StrictUndefined)
+        .from_string(template)
+        .render(snakemake=SimpleNamespace(params=params))
+    )
+
+
 def _rst(text: str) -> str:
-    return publish_parts(text, writer_name="html5", settings_overrides={"report_level": 5})["fragment"]
+    return publish_parts(text, writer="html5", settings_overrides={"report_level": 5})["fragment"]
 
 
 def _cell(value, css: str = "text", blank_nan: bool = True) -> str:
@@ -110,7 +123,7 @@ def summary_html(
     critical: Mapping[str, float] | None = None,
 ) -> str:
     """The report page. ``figures``: (stable name, PNG path, caption in reStructuredText); ``digest``: the
-    config hash (initstab.provenance.config_hash); ``theory``: comparison.theory_table's rows; ``critical``:
+    config hash (initstab.provenance.config_hash); ``theory``: initstab.experiments.theory_table's rows; ``critical``:
     activation → critical σ_w²."""
     theory_section = (
         ""

@@ -47,31 +47,6 @@ CLOSED_FORMS: dict[str, Callable[[int], float]] = {
 }
 
 
-def matrix_rows(matrices: pd.DataFrame) -> pd.DataFrame:
-    """Reduce each printed matrix to our matrix_product metrics (median log10|entry|, max|entry|)."""
-    rows = []
-    keys = ["source", "cell", "init", "scale", "width", "n"]
-    for (source, cell, init, scale, width, n), frame in matrices.groupby(keys, sort=False):
-        magnitude = np.abs(frame["value"].to_numpy(dtype=np.float64))
-        base = {
-            "source": source,
-            "cell": cell,
-            "experiment": "matrix_product",
-            "activation": "linear",
-            "init": init,
-            "scale": scale,
-            "width": width,
-            "depth": 101,
-            "layer": n,
-            "n_avg": 1,
-            "offset": 0,
-            "printed_as": f"printed {int(np.sqrt(magnitude.size))}×… matrix after n = {n}",
-        }
-        rows.append(base | {"metric": "log10_abs_entry_median", "seed_value": np.median(np.log10(magnitude))})
-        rows.append(base | {"metric": "max_abs_entry", "seed_value": magnitude.max()})
-    return pd.DataFrame(rows)
-
-
 def _rank(value: float) -> tuple[int, float]:
     if math.isnan(value):
         return (2, 0.0)
@@ -159,7 +134,8 @@ def reproduction_table(
     ``tables`` maps experiment → its tidy table; ``notes`` (source, cell, metric, scale, note)
     explains rows whose number lies outside the band.
     """
-    rows = pd.concat([numbers, matrix_rows(matrices)], ignore_index=True)
+    reduced = [e.printed_matrices(matrices) for e in EXPERIMENTS.values() if e.printed_matrices is not None]
+    rows = pd.concat([numbers, *reduced], ignore_index=True)
     result = pd.DataFrame([compare(row, tables, dtype) for row in rows.to_dict("records")])
     missing = result.pop("note") if "note" in result else pd.Series(pd.NA, index=result.index)
     result["scale"] = rows["scale"].astype(float).to_numpy()

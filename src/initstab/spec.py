@@ -41,8 +41,8 @@ class Job:
     seeds: int
     dtype: str
     combinations: tuple[Combination, ...]
-    repeats: int | None = None  # draws the notebooks average (gradient_flow)
-    input_correlation: float | None = None  # correlation of the two inputs (depth_scale)
+    repeats: int | None = None  # draws the notebooks average (the printed gradient mean)
+    input_correlation: float | None = None  # correlation of the two inputs (the depth-scale fit)
     x_min: float | None = None  # grid of the activation curves
     x_max: float | None = None
 

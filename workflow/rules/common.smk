@@ -24,9 +24,15 @@ from initstab.combinations import (
     job_name_pattern,
     job_spec,
     memory_mb,
+    run_sizes,
 )
 from initstab.experiments import EXPERIMENTS, FIGURES, experiment_of, kernel_sources
-from initstab.provenance import config_hash, experiment_hash, software_versions
+from initstab.provenance import (
+    KERNEL_PACKAGES,
+    config_hash,
+    experiment_hash,
+    software_versions,
+)
 
 COMBINATIONS = combination_table(config)
 CONFIGURED = [name for name in EXPERIMENTS if name in config["experiments"]]
@@ -57,7 +63,10 @@ def get_job_params(wildcards):
 
 def get_kernel_sources(wildcards):
     """The library files a kernel job's numbers depend on (initstab.experiments.kernel_sources)."""
-    return [os.path.join(SRC, "initstab", path) for path in kernel_sources(wildcards.experiment)]
+    return [
+        os.path.join(SRC, "initstab", path)
+        for path in kernel_sources(wildcards.experiment)
+    ]
 
 
 def get_library_sources():
@@ -99,6 +108,13 @@ def figure_provenance(figure):
         "config_hash": experiment_hash(config, experiment_of(figure).name),
         "versions": software_versions(),
     }
+
+
+def figure_sizes(figure):
+    """What a figure's experiment ran (width, depth, seeds, …, as text): its caption states these
+    (``{{ snakemake.params.sizes.width }}``), so captions never carry the default config's sizes.
+    """
+    return run_sizes(COMBINATIONS, experiment_of(figure).name)
 
 
 def report_provenance():

@@ -2,6 +2,7 @@ rule kernel:
     """One job: the stacked combinations of one experiment and activation that share a shape, all their seeds in
     one TensorFlow process. One rule serves every experiment: the kernel is the experiment's, resources by get_*.
     Cached between workflows, so no benchmark: (Snakemake forbids both); the log records time and peak memory.
+    The params carry the versions of TensorFlow, numpy and initstab: an upgrade recomputes, never reuses, numbers.
     """
     input:
         get_kernel_sources,
@@ -20,5 +21,6 @@ rule kernel:
     params:
         job=get_job_params,
         device=config["device"],
+        versions=software_versions(KERNEL_PACKAGES),
     script:
         "../scripts/run_kernel.py"

@@ -18,5 +18,6 @@ for figure in CONFIGURED_FIGURES:
         params:
             figure=figure,
             provenance=figure_provenance(figure),
+            sizes=figure_sizes(figure),
         script:
             "../scripts/plot.py"

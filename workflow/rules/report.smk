@@ -63,6 +63,9 @@ rule summary_report:
         "../../environment.yml"
     params:
         provenance=report_provenance(),
-        activations=sorted({c.activation for job in COMBINATIONS.values() for c in job.combinations}),
+        sizes={figure: figure_sizes(figure) for figure in CONFIGURED_FIGURES},
+        activations=sorted(
+            {c.activation for job in COMBINATIONS.values() for c in job.combinations}
+        ),
     script:
         "../scripts/summary_report.py"

@@ -12,7 +12,7 @@ from initstab.theory import meanfield
 
 log = capture(snakemake.log[0], "summary_report")
 figures = [
-    (Path(png).stem, png, Path(caption).read_text())
+    (Path(png).stem, png, report.caption_text(Path(caption).read_text(), snakemake.params.sizes[Path(png).stem]))
     for png, caption in zip(snakemake.input.figures, snakemake.input.captions)
 ]
 page = report.summary_html(

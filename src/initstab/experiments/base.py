@@ -33,6 +33,8 @@ class Experiment:
     report: Callable[[pd.DataFrame], str] | None = None  # its theory-table rows → an HTML paragraph
     list_theory_rows: bool = True  # list its theory rows in the summary report (False: a grid, its paragraph only)
     printed_theory: Callable[[Mapping], float] | None = None  # a printed number's row → its theory value
+    # the notebooks' printed matrices (seed_matrices.csv) → reproduction rows of this experiment's metrics
+    printed_matrices: Callable[[pd.DataFrame], pd.DataFrame] | None = None
     kernel: str = ""  # module of initstab.tf that computes it (default: its own name)
     matrix_state: bool = False  # the kernel carries a width×width state per seed (memory: 15× the weights)
     notebook: bool = False  # the seed notebooks print its numbers

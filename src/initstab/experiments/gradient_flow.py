@@ -90,7 +90,7 @@ def report(rows):
 is not the log of the mean. Per layer, E ln(‖Y_l‖²/‖Y_{{l−1}}‖²) = ln χ₁ + Δ with
 Δ = ψ(N/2) − ln(N/2) (the χ²<sub>N</sub> log-mean deficit, Gaussian weights only) − 3 Var(φ′²)/(2(N+2) E[φ′²]²)
 (fluctuation of Σφ′(z<sub>i</sub>)²u<sub>i</sub>²), plus a 1/N term from reusing W in z = Wh and in the
-backward step (zero for linear and ReLU). Over {len(rows)} gradient-flow cases the median |relative error| at
+backward step (zero for positively homogeneous φ). Over {len(rows)} gradient-flow cases the median |relative error| at
 the deepest finite layer is {rows["relative_error"].abs().median():.1%} without and
 {rows["relative_error_finite_width"].abs().median():.1%} with the correction, which closes a median
 {rows["gap_closed"].median():.0%} of the log-gap.</p>"""

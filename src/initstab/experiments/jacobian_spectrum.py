@@ -1,4 +1,4 @@
-"""jacobian_spectrum: singular values of a deep tanh net's input–output Jacobian at criticality.
+"""jacobian_spectrum: singular values of a deep net's input–output Jacobian at criticality.
 
 The rows' ``layer`` is the checkpoint depth L (``checkpoints``).
 """

@@ -3,10 +3,14 @@
 import math
 
 import numpy as np
+import pandas as pd
 
 from initstab import tidy
+from initstab.activations import IDENTITY
 from initstab.experiments.base import Experiment, Figure
 from initstab.theory import products, table
+
+NAME = "matrix_product"
 
 
 def rows(job, combination, metrics, device):
@@ -30,6 +34,32 @@ def printed_theory(row):
     if row["metric"] == "log10_abs_entry_median" and row["init"] == "normal":
         return products.mean_log_abs_entry(float(row["scale"]), int(row["width"]), int(row["layer"])) / math.log(10)
     return math.nan
+
+
+def printed_matrices(matrices: pd.DataFrame) -> pd.DataFrame:
+    """Reduce each matrix the notebooks print (workflow/resources/seed_matrices.csv) to this experiment's metrics
+    (median log10|entry|, max|entry|), as reproduction rows."""
+    rows = []
+    keys = ["source", "cell", "init", "scale", "width", "n"]
+    for (source, cell, init, scale, width, n), frame in matrices.groupby(keys, sort=False):
+        magnitude = np.abs(frame["value"].to_numpy(dtype=np.float64))
+        base = {
+            "source": source,
+            "cell": cell,
+            "experiment": NAME,
+            "activation": IDENTITY,
+            "init": init,
+            "scale": scale,
+            "width": width,
+            "depth": 101,
+            "layer": n,
+            "n_avg": 1,
+            "offset": 0,
+            "printed_as": f"printed {int(np.sqrt(magnitude.size))}×… matrix after n = {n}",
+        }
+        rows.append(base | {"metric": "log10_abs_entry_median", "seed_value": np.median(np.log10(magnitude))})
+        rows.append(base | {"metric": "max_abs_entry", "seed_value": magnitude.max()})
+    return pd.DataFrame(rows)
 
 
 def plot(summary):
@@ -60,13 +90,14 @@ def plot(summary):
 
 
 EXPERIMENT = Experiment(
-    name="matrix_product",
+    name=NAME,
     description=__doc__.split(": ", 1)[1].strip(),
     order=1,
     rows=rows,
     figures=(Figure("matrix_product", plot),),
     theory=theory_rows,
     printed_theory=printed_theory,
+    printed_matrices=printed_matrices,
     matrix_state=True,
     notebook=True,
 )

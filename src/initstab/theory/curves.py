@@ -15,7 +15,7 @@ def gradient_flow_curve(
     gaussian: bool = True,
     finite_width: bool = True,
 ) -> np.ndarray:
-    """Predicted mean_ij|Y_ij| of the gradient_flow kernel at layers 1..depth (h₀ = 1, so q₁ = σ²_w + σ²_b), from
+    """Predicted mean_ij|Y_ij| of the gradient-flow kernel at layers 1..depth (h₀ = 1, so q₁ = σ²_w + σ²_b), from
     ``meanfield.predicted_log_grad_mean_abs``, with the first layer's φ′(z₁) scaling the columns of Y (for ReLU
     half of them are 0 at every depth); with ``finite_width`` its per-layer correction of E ln (the mean of the
     log is not the log of the mean; ``gaussian``: Gaussian rather than orthogonal weights)."""
@@ -40,6 +40,6 @@ def forward_std_curve(activation: str, sigma_w2: float, depth: int, bias_varianc
 
 
 def one_layer_mean_square(activation: str, sigma_w2: float) -> float:
-    """E[φ(y)²] for y = x·W, x ~ N(0, I): y ~ N(0, σ_w²), so σ_w² for linear and σ_w²/2 for ReLU (He et al. 2015)."""
+    """E[φ(y)²] for y = x·W, x ~ N(0, I): y ~ N(0, σ_w²), so σ_w² for φ(x) = x and σ_w²/2 for ReLU (He et al. 2015)."""
     phi = ACTIVATIONS[activation].phi
     return float(quadrature.gaussian_expectation(lambda x: phi(x) ** 2, sigma_w2))

@@ -39,9 +39,9 @@ def _limit_q(q: Floats, finite: bool = True) -> np.ndarray:
 
 
 def homogeneous_slope(activation: str, sigma_w2: float) -> float | None:
-    """a = σ_w²·E[φ(z)²] for positively homogeneous φ (linear, relu, leaky_relu), None for the others.
+    """a = σ_w²·E[φ(z)²] for positively homogeneous φ (φ(λx) = λφ(x), λ > 0), None for the others.
 
-    For these φ, E[φ(√q z)²] = q·E[φ(z)²], so the length map is exactly linear, V(q) = a·q + σ_b², and since
+    For these φ, E[φ(√q z)²] = q·E[φ(z)²], so the length map is exactly affine, V(q) = a·q + σ_b², and since
     E[φ′(z)²] = E[φ(z)²] (φ′² is 1 where φ = x and α² where φ = αx) also χ₁ = a at every q: the edge of chaos
     χ₁ = 1 is a = 1, where V(q) = q + σ_b².
     """
@@ -79,14 +79,14 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float, q0: float = 1
     V is increasing, so the iteration is monotone and stops at the nearest root; we bracket it on a grid of
     ratio √2 (10 beyond a factor 2³² from q0) and solve with brentq, no iteration (exact near criticality, where
     iteration converges only as a power law).
-    No root up to 10¹⁵⁰: inf (e.g. ReLU σ_w² > 2, linear σ_w² > 1). No root above 0 with V(0) = 0: 0.0
-    (e.g. tanh σ_w² ≤ 1 or ReLU σ_w² < 2, with σ_b² = 0). Where V(q0) = q0 within 10⁻¹² relative, q0: in
-    particular ReLU at σ_w² = 2, σ_b² = 0, where V(q) = q and every q is fixed.
+    No root up to 10¹⁵⁰: inf (e.g. ReLU σ_w² > 2, φ(x) = x σ_w² > 1). No root above 0 with V(0) = 0: 0.0
+    (e.g. the hyperbolic tangent with σ_w² ≤ 1 or ReLU σ_w² < 2, with σ_b² = 0). Where V(q0) = q0 within 10⁻¹²
+    relative, q0: in particular ReLU at σ_w² = 2, σ_b² = 0, where V(q) = q and every q is fixed.
 
-    Positively homogeneous φ (linear, relu, leaky_relu) with σ_b² > 0: V(q) = a·q + σ_b² exactly
+    Positively homogeneous φ with σ_b² > 0: V(q) = a·q + σ_b² exactly
     (a = ``homogeneous_slope`` = χ₁), so q* = σ_b²/(1 − a) for a < 1, and for a ≥ 1 there is none: inf for
     a ≥ 1 − 10⁻¹² (the tolerance of the test V(q0) = q0 above), so also at the edge of chaos a = 1 (ReLU
-    σ_w² = 2, linear σ_w² = 1, leaky ReLU σ_w² = 2/(1+α²)), where V(q) = q + σ_b² and q_l grows by σ_b² a
+    σ_w² = 2, φ(x) = x σ_w² = 1, leaky ReLU σ_w² = 2/(1+α²)), where V(q) = q + σ_b² and q_l grows by σ_b² a
     layer. (Bracketing found a spurious root there, ~4·10¹³ at σ_b² = 0.01, where the rounding of V(q) ~ q
     swamps σ_b².) For 1 − 10⁻³ < a < 1 − 10⁻¹², q* is that closed form, as the bracketed root is off by
     ~ε/(1 − a) relative; for a ≤ 1 − 10⁻³ the bracketed root, within 5·10⁻¹³ of it. σ_b² = 0 is as above:
@@ -129,7 +129,7 @@ def chi1(activation: str, sigma_w2: float, q: Floats) -> Floats:
     """χ₁ = σ_w²·E[φ′(√q z)²]: the mean squared singular value of one layer's Jacobian (Poole et al. 2016).
 
     Uses the kernel's φ′. At q = 0 or ∞ it returns the limit q → 0⁺ or q → ∞: for positively homogeneous φ
-    (linear, relu, leaky_relu) χ₁ does not depend on q, for the rest e.g. tanh: χ₁(∞) = 0, elu: σ_w²/2.
+    χ₁ does not depend on q, for the rest e.g. the hyperbolic tangent: χ₁(∞) = 0, ELU: σ_w²/2.
     """
     return sigma_w2 * gaussian_expectation(lambda x: _phi_prime(activation)(x) ** 2, _limit_q(q, finite=False))
 
@@ -209,8 +209,8 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float) -> tuple[flo
     criticality); q* = ∞: V′(∞) > 1 and ξ_q < 0 is the growth length. In both cases ξ_c = inf: the limiting correlation
     maps have slope 1 at c* = 1 (power-law convergence, e.g. ReLU).
     Positively homogeneous φ at the edge of chaos (``homogeneous_slope`` a = V′ = χ₁ = 1 within 10⁻¹²: ReLU
-    σ_w² = 2, linear σ_w² = 1, leaky ReLU σ_w² = 2/(1+α²)), with or without biases: (inf, inf), never a
-    negative ξ. With σ_b² > 0 there q* = ∞ and q_l grows linearly, not exponentially (no growth length); the
+    σ_w² = 2, φ(x) = x σ_w² = 1, leaky ReLU σ_w² = 2/(1+α²)), with or without biases: (inf, inf), never a
+    negative ξ. With σ_b² > 0 there q* = ∞ and q_l grows by σ_b² a layer, not exponentially (no growth length); the
     quadrature's V′(∞) = 1 ± ε used to give ξ = ∓4.5·10¹⁵ (ξ_c too, through the spurious finite q*). Within
     10⁻³ below the edge with σ_b² > 0, where ``fixed_point`` is the closed form, ξ_q = ξ_c = −1/ln a exactly
     (c* = 1, χ_c = V′ = a; the quadrature's slopes are off by ~ε, i.e. ξ by ~ε/(1 − a) relative).
@@ -243,12 +243,12 @@ def critical_weight_variance(activation: str, sigma_b2: float = 0.0) -> float:
 
     h(σ_w²) = χ₁(q*) − 1 is scanned upwards on 141 log-spaced σ_w² in [10⁻³, 10⁴]; brentq solves in the first
     bracket where it turns non-negative. Where q* = 0 below the root (σ_b² = 0, φ(0) = 0), h = σ_w²·E[φ′(0±)²] − 1
-    is linear there, while above it h may leave 0 tangentially (tanh: h ∝ (σ_w² − 1)², which limits brentq to
-    ~√ε), so we return that exact root, 1/E[φ′(0±)²] (ReLU: 2, tanh: 1). Where q* jumps from 0 to ∞ (gelu, silu
-    at σ_b² = 0), the root is the jump, which depends on q0.
+    is affine there, while above it h may leave 0 tangentially (hyperbolic tangent: h ∝ (σ_w² − 1)², which limits
+    brentq to ~√ε), so we return that exact root, 1/E[φ′(0±)²] (ReLU: 2, hyperbolic tangent: 1). Where q* jumps
+    from 0 to ∞ (GELU, SiLU at σ_b² = 0), the root is the jump, which depends on q0.
 
-    Positively homogeneous φ (linear, relu, leaky_relu): χ₁ = σ_w²·E[φ′(z)²] does not depend on q, so the edge is
-    that same 1/E[φ′²] (ReLU 2, linear 1, leaky ReLU 2/(1+α²)) at every σ_b², returned without a search. With
+    Positively homogeneous φ: χ₁ = σ_w²·E[φ′(z)²] does not depend on q, so the edge is
+    that same 1/E[φ′²] (ReLU 2, φ(x) = x 1, leaky ReLU 2/(1+α²)) at every σ_b², returned without a search. With
     σ_b² > 0 it has no finite fixed point: V(q) = q + σ_b² there, ``fixed_point`` is inf and q_l grows by σ_b²
     a layer (for ReLU the edge of chaos with a finite q* is the single point σ_b² = 0, Hayou et al. 2019);
     the combination table then starts the fixed-point experiments at q = 1.
@@ -294,7 +294,7 @@ def finite_width_log_correction(
     each row of W along ĥ; the ĥ component of Wᵀ D u is Σ_i z_i φ′(z_i) u_i/‖h‖, so one of the N χ² directions
     carries E[ζ²φ′(√q ζ)²] instead of μ₁: + E[He₂(ζ)φ′(√q ζ)²]/(N μ₁), He₂ = ζ² − 1. Orthogonal W: z = √(Nq)·v with
     v uniform on the sphere, E[z^{2k}] = q^k(2k−1)!!(1 − k(k−1)/N + …): − E[He₄(ζ)φ′(√q ζ)²]/(4N μ₁),
-    He₄ = ζ⁴ − 6ζ² + 3. Both vanish for positively homogeneous φ (linear, relu, leaky_relu).
+    He₄ = ζ⁴ − 6ζ² + 3. Both vanish for positively homogeneous φ.
     σ_w² cancels (kept for a uniform signature). Not included: the O(1/N) fluctuation of q itself across units.
     This is the rate of one vector, the top Lyapunov exponent; ln‖Y_l‖_F of Y_l = A_l⋯A_1, Y_0 = I falls short
     by less while l ≪ N (about half as much at N = 100, l ≤ 25).
@@ -323,7 +323,7 @@ def first_layer_column_log_factor(activation: str, q1: float) -> float:
     """ln(E|φ′(√q₁ z)|/√E[φ′(√q₁ z)²]) ≤ 0: the correction to ln mean_ij|Y_ij| from unequal columns.
 
     Y_l = A_l⋯A_2·W_1ᵀ·diag(φ′(z_1)) scales column k by |φ′(z_1k)|, so mean|Y| = √(2/π)·RMS·E|φ′|/√E[φ′²]
-    at infinite width (ReLU: −½ ln 2, half the columns are 0 at every depth; linear: 0).
+    at infinite width (ReLU: −½ ln 2, half the columns are 0 at every depth; φ(x) = x: 0).
     """
     prime = _phi_prime(activation)
     q1 = float(_limit_q(q1, finite=False))

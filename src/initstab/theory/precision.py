@@ -29,7 +29,7 @@ def _extreme(n: int) -> float:
 def predicted_event_layers(
     activation: str, sigma_w2: float, sigma_b2: float, grad_curve: np.ndarray, width: int, dtype: str
 ) -> tuple[float, float]:
-    """First layers (1-based; inf: not within the network) at which, by the mean-field curves, the gradient_flow
+    """First layers (1-based; inf: not within the network) at which, by the mean-field curves, the gradient-flow
     kernel overflows — the largest |h_l| ≈ |φ(√q_l·√(2 ln 2N))| or max|Y_ij| ≈ mean|Y|·√(π/2)·√(2 ln 2N²) passes
     the dtype's max — and underflows — max|Y_ij| falls under ``underflow_threshold`` (every entry reads 0).
     ``grad_curve``: the predicted mean|Y_ij| at layers 1..depth."""

@@ -1,4 +1,4 @@
-"""Products of i.i.d. Gaussian matrices (the matrix_product experiment; scipy's digamma)."""
+"""Products of i.i.d. Gaussian matrices (the matrix-product experiment; scipy's digamma)."""
 
 import math
 

@@ -2,8 +2,8 @@
 
 Panel edges sit on the kinks (x = 0, and u₂ = 0 in the 2-D integrals) and are graded geometrically around them,
 so ReLU-like φ and the narrow φ′ of a saturating φ at large q are integrated to ~10⁻¹² (checked against scipy's
-quad). Gauss–Hermite with 96 nodes, tried first, is off by 3 % in E[tanh′(√q z)²] at q = 10, 89 % at q = 100, and
-0.5 % for elu at q = 1.
+quad). Gauss–Hermite with 96 nodes, tried first, is off by 3 % in E[φ′(√q z)²] of the hyperbolic tangent at
+q = 10, 89 % at q = 100, and 0.5 % for ELU at q = 1.
 """
 
 from collections.abc import Callable

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 CODE = (
-    "from initstab.runtime import configure_tensorflow; device = configure_tensorflow(1, {device!r}); "
+    "from initstab.tf.runtime import configure_tensorflow; device = configure_tensorflow(1, {device!r}); "
     "import tensorflow as tf; print(device, len(tf.config.list_physical_devices('GPU')))"
 )
 

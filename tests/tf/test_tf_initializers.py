@@ -1,16 +1,19 @@
-"""Initializers against their closed-form moments (Monte Carlo bands with fixed seeds)."""
+"""TensorFlow initializers against their closed-form moments and the registry's variance rules (Monte Carlo bands
+with fixed seeds)."""
 
 import math
 
 import numpy as np
 import pytest
 
+from initstab.initializers import INITIALIZERS as REGISTRY
+
 FAN = 64
 SEEDS = 64  # 64 × 64 × 64 = 262144 entries: the sample variance is within ±1 % (4σ) of the truth
 
 
 def draw(tf, name, scale, shape=(SEEDS, FAN, FAN), seed=(3, 7), dtype="float32"):
-    from initstab.initializers import INITIALIZERS
+    from initstab.tf.initializers import INITIALIZERS
 
     return INITIALIZERS[name](shape, scale, tf.constant(seed, tf.int64), tf.as_dtype(dtype)).numpy()
 
@@ -28,6 +31,15 @@ MOMENTS = [
     ("lecun_normal", 2.0, 0.0, 4 / FAN),
     ("orthogonal", 1.0, 0.0, 1 / FAN),
 ]
+
+
+def test_same_keys_as_the_registrys_drawn_entries(tf):
+    """Every registry init draws with a TensorFlow one: itself, or its ``base`` (critical, LSUV)."""
+    from initstab.tf.initializers import INITIALIZERS
+
+    assert set(INITIALIZERS) == {name for name, entry in REGISTRY.items() if entry.base is None}
+    assert {entry.base for entry in REGISTRY.values() if entry.base is not None} <= set(INITIALIZERS)
+    assert {name for name, *_ in MOMENTS} == set(INITIALIZERS)
 
 
 @pytest.mark.parametrize(("name", "scale", "mean", "variance"), MOMENTS)
@@ -66,3 +78,11 @@ def test_noncentered_xavier_is_the_bug_seed_001_shows(tf):
     right = draw(tf, "xavier_uniform", 1.0)
     assert wrong.min() >= 0 and wrong.mean() > 0.1
     assert abs(right.mean()) < 1e-3
+
+
+@pytest.mark.parametrize("name", [name for name, entry in REGISTRY.items() if entry.base is None and entry.variance])
+def test_variance_matches_the_registrys_rule(tf, name):
+    """The theory's σ_w² = fan_in·Var(W_ij) comes from the registry's rule: the draws must have that variance."""
+    scale = 0.8
+    w = draw(tf, name, scale, seed=(5, 1)).astype(np.float64)
+    assert w.var() == pytest.approx(REGISTRY[name].variance(scale, FAN, FAN), rel=0.015)

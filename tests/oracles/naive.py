@@ -1,12 +1,12 @@
-"""Faithful transcriptions of the seed notebooks' naive eager loops (../shared/seeds/*.txt), used ONLY as the
-baseline the pipeline is timed against (section ``notebooks`` of benchmarks/run.py); no result of initstab comes
-from here.
+"""Faithful transcriptions of the seed notebooks' naive eager loops (../shared/seeds/*.txt): test oracles for the
+kernels (``from oracles.naive import ...``) and the baseline benchmarks/naive_timing.py times the pipeline against;
+no result of initstab comes from here.
 
 Each function keeps its notebook's structure: Python loops, one draw at a time, the same shapes, the same number
 of repeats and the same redundant work (000/002 draw an unused ``x``; 003 computes ``std`` three times per step).
-Hard-coded loop counts are keyword defaults, so tests can shrink them; ``naive_timing.CELLS`` calls every printed
-cell with the notebook's own arguments. In 003 each cell draws its own matrix where the notebook reuses one
-across cells (a 512² draw is ~1 ms beside loops of seconds).
+Hard-coded loop counts are keyword defaults, so tests can shrink them; ``CELLS`` in benchmarks/naive_timing.py
+calls every printed cell with the notebook's own arguments. In 003 each cell draws its own matrix where the notebook
+reuses one across cells (a 512² draw is ~1 ms beside loops of seconds).
 
 Libraries, one per notebook:
 - 000 (d2l, TensorFlow) and 001 (a forward-pass study, TensorFlow + numpy): TensorFlow eager, as written. d2l's

@@ -1,16 +1,14 @@
 """Mean-field theory against closed forms and numpy Monte Carlo (fixed seeds, no TensorFlow)."""
 
 import math
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
-from scipy.special import digamma, erf
+from scipy.special import digamma
 
-from initstab import meanfield as mf
-from initstab.catalogue import ACTIVATIONS
+from initstab.activations import ACTIVATIONS, LEAKY_ALPHA
+from initstab.theory import meanfield as mf
 
 
 def arccos_kernel(q, c):
@@ -21,69 +19,6 @@ def arccos_kernel(q, c):
 def haar_orthogonal(rng, samples, n):
     q, r = np.linalg.qr(rng.standard_normal((samples, n, n)))
     return q * np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
-
-
-def test_module_does_not_import_tensorflow():
-    code = "import sys, initstab.meanfield; assert 'tensorflow' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def test_phi_covers_the_catalogue():
-    assert set(mf.PHI) == set(ACTIVATIONS)
-
-
-@pytest.mark.parametrize("activation", sorted(set(ACTIVATIONS) - {"scaled_sigmoid_grad_missing_x4"}))
-def test_phi_prime_is_the_derivative(activation):
-    phi, prime = mf.PHI[activation]
-    x = np.concatenate([np.linspace(-6, -0.01, 50), np.linspace(0.01, 6, 50)])
-    h = 1e-6
-    np.testing.assert_allclose(prime(x), (phi(x + h) - phi(x - h)) / (2 * h), atol=1e-7)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert np.all(np.isfinite(prime(np.array([-np.inf, np.inf]))))
-
-
-def test_tf_conventions_and_the_reproduced_bug():
-    x = np.linspace(-5, 5, 11)
-    assert mf.PHI["relu"][1](np.array(0.0)) == 0.0  # TF: relu′(0) = 0
-    assert mf.PHI["selu"][1](np.array(0.0)) == mf.SELU_SCALE
-    np.testing.assert_allclose(mf.PHI["scaled_sigmoid"][0](x), 4 / (1 + np.exp(-x)) - 2, rtol=1e-14, atol=1e-15)
-    np.testing.assert_array_equal(mf.PHI["scaled_sigmoid_grad_missing_x4"][0](x), mf.PHI["scaled_sigmoid"][0](x))
-    np.testing.assert_allclose(4 * mf.PHI["scaled_sigmoid_grad_missing_x4"][1](x), mf.PHI["scaled_sigmoid"][1](x))
-
-
-def test_gaussian_expectation_moments_and_closed_forms():
-    q = np.array([1e-3, 0.5, 1.0, 7.0, 300.0])
-    np.testing.assert_allclose(mf.gaussian_expectation(np.ones_like, q), 1.0, rtol=1e-14)
-    np.testing.assert_allclose(mf.gaussian_expectation(np.square, q), q, rtol=1e-13)
-    np.testing.assert_allclose(mf.gaussian_expectation(lambda x: x**4, q), 3 * q**2, rtol=1e-13)
-    np.testing.assert_allclose(mf.gaussian_expectation(np.abs, q), np.sqrt(2 * q / np.pi), rtol=1e-13)  # kink at 0
-    np.testing.assert_allclose(mf.gaussian_expectation(np.cos, q[:4]), np.exp(-q[:4] / 2), rtol=1e-12)
-    # E[erf(√q z)²] = (2/π)·arcsin(2q/(1+2q))  (Williams 1998)
-    expected = 2 / np.pi * np.arcsin(2 * q / (1 + 2 * q))
-    np.testing.assert_allclose(mf.gaussian_expectation(lambda x: erf(x) ** 2, q), expected, rtol=1e-12)
-    assert isinstance(mf.gaussian_expectation(np.square, 2.0), float)
-
-
-def test_gaussian_expectation_of_tanh_matches_monte_carlo():
-    z = np.random.default_rng(0).standard_normal(1_000_000)
-    for q in (0.3, 2.0, 40.0):
-        for f in (lambda x: np.tanh(x) ** 2, lambda x: (1 - np.tanh(x) ** 2) ** 2):
-            sample = f(np.sqrt(q) * z)
-            band = 5 * sample.std() / math.sqrt(sample.size)
-            assert mf.gaussian_expectation(f, q) == pytest.approx(sample.mean(), abs=band)
-
-
-def test_pair_expectation_closed_forms():
-    c = np.array([-1.0, -0.9, -0.3, 0.0, 0.2, 0.7, 0.99, 1 - 1e-9, 1.0])
-    relu, step = mf.PHI["relu"]
-    for q in (0.3, 1.0, 50.0):
-        np.testing.assert_allclose(mf.gaussian_pair_expectation(relu, relu, q, c), arccos_kernel(q, c), atol=1e-13 * q)
-        # E[1(u₁>0)1(u₂>0)] = (π − arccos c)/(2π): a jump along u₂ = 0
-        expected = (np.pi - np.arccos(c)) / (2 * np.pi)
-        np.testing.assert_allclose(mf.gaussian_pair_expectation(step, step, q, c), expected, atol=1e-13)
-        expected = 2 / np.pi * np.arcsin(2 * q * c / (1 + 2 * q))
-        np.testing.assert_allclose(mf.gaussian_pair_expectation(erf, erf, q, c), expected, atol=1e-13)
 
 
 @pytest.mark.parametrize(("sigma_w2", "sigma_b2"), [(2.0, 0.0), (1.3, 0.2)])
@@ -136,8 +71,8 @@ def test_fixed_point_solves_and_attracts(activation, sigma_w2, sigma_b2):
 
 # positively homogeneous φ: E[φ(z)²] = E[φ′(z)²] in closed form; V(q) = a·q + σ_b² and χ₁ = a with a = σ_w²·E[φ²],
 # so the edge of chaos a = 1 is at σ_w² = 1/E[φ²]
-SECOND_MOMENT = {"linear": 1.0, "relu": 0.5, "leaky_relu": (1 + mf.LEAKY_ALPHA**2) / 2}
-HOMOGENEOUS_EDGE = {"linear": 1.0, "relu": 2.0, "leaky_relu": 2 / (1 + mf.LEAKY_ALPHA**2)}
+SECOND_MOMENT = {"linear": 1.0, "relu": 0.5, "leaky_relu": (1 + LEAKY_ALPHA**2) / 2}
+HOMOGENEOUS_EDGE = {"linear": 1.0, "relu": 2.0, "leaky_relu": 2 / (1 + LEAKY_ALPHA**2)}
 
 
 @pytest.mark.parametrize("sigma_b2", [0.01, 0.1])
@@ -275,7 +210,7 @@ def test_finite_width_correction_closed_forms():
 
 def log_norm_ratios(rng, activation, sigma_w2, q, width, samples, orthogonal=False):
     """ln(‖WᵀDy‖²/‖y‖²) of the kernels' recursion: z = W h with the same W, D = diag(φ′(z)), fresh W per sample."""
-    prime = mf.PHI[activation][1]
+    prime = ACTIVATIONS[activation].derivative
     h = np.full(width, math.sqrt(q / sigma_w2))  # so that q = σ_w²‖h‖²/N
     out = []
     for _ in range(samples // 2000):
@@ -389,7 +324,7 @@ def test_jacobian_spectrum_variance_closed_forms():
 def test_jacobian_spectrum_variance_matches_monte_carlo(activation, sigma_w2, orthogonal):
     rng = np.random.default_rng(4)
     width, depth, samples = 200, 4, 20
-    prime = mf.PHI[activation][1]
+    prime = ACTIVATIONS[activation].derivative
     variances = []
     for _ in range(samples):
         jacobian, h = np.eye(width), rng.standard_normal(width)
@@ -400,8 +335,40 @@ def test_jacobian_spectrum_variance_matches_monte_carlo(activation, sigma_w2, or
                 w = rng.standard_normal((width, width)) * math.sqrt(sigma_w2 / width)
             z = w @ h
             jacobian = (prime(z)[:, None] * w) @ jacobian
-            h = mf.PHI[activation][0](z)
+            h = ACTIVATIONS[activation].phi(z)
         variances.append(np.linalg.eigvalsh(jacobian @ jacobian.T).var())
     band = 4 * np.std(variances) / math.sqrt(samples)
     theory = mf.jacobian_spectrum_variance(activation, sigma_w2, 0.0, depth, orthogonal)
     assert np.mean(variances) == pytest.approx(theory, abs=band)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_registry_second_moments_are_the_homogeneous_closed_forms(activation):
+    """homogeneous_second_moment is E[φ(z)²] = E[φ′(z)²] where φ is positively homogeneous, None elsewhere."""
+    entry = ACTIVATIONS[activation]
+    moment = entry.homogeneous_second_moment
+    assert moment == SECOND_MOMENT.get(activation)
+    if moment is None:
+        assert mf.homogeneous_slope(activation, 1.7) is None
+        return
+    for q in (0.01, 1.0, 30.0):  # E[φ(√q z)²] = q·E[φ(z)²]
+        assert mf.gaussian_expectation(lambda x: entry.phi(x) ** 2, q) == pytest.approx(q * moment, rel=1e-13)
+        assert mf.gaussian_expectation(lambda x: entry.derivative(x) ** 2, q) == pytest.approx(moment, rel=1e-13)
+    assert mf.homogeneous_slope(activation, 1.7) == pytest.approx(1.7 * moment, rel=1e-15)
+
+
+def test_first_layer_column_log_factor_closed_forms():
+    # ln(E|φ′|/√E[φ′²]): linear 0; relu ln(½/√½) = −½ ln 2 (half the columns are 0); leaky relu (1+α)/2 over √((1+α²)/2)
+    assert mf.first_layer_column_log_factor("linear", 1.3) == pytest.approx(0.0, abs=1e-15)
+    for q1 in (1e-3, 1.0, 40.0, np.inf):
+        assert mf.first_layer_column_log_factor("relu", q1) == pytest.approx(-0.5 * math.log(2), rel=1e-13)
+    expected = math.log((1 + LEAKY_ALPHA) / 2) - 0.5 * math.log((1 + LEAKY_ALPHA**2) / 2)
+    assert mf.first_layer_column_log_factor("leaky_relu", 2.0) == pytest.approx(expected, rel=1e-12)
+    assert mf.first_layer_column_log_factor("tanh", 2.0) < 0  # Jensen: E|φ′| ≤ √E[φ′²]
+
+
+def test_critical_weight_variances_keeps_the_activations_with_an_edge():
+    found = mf.critical_weight_variances(["relu", "tanh", "linear"])
+    assert list(found) == ["relu", "tanh", "linear"]
+    assert found["relu"] == pytest.approx(2.0, rel=1e-14) and found["linear"] == pytest.approx(1.0, rel=1e-14)
+    assert found["tanh"] == mf.critical_weight_variance("tanh")

@@ -1,0 +1,90 @@
+"""The summary page as HTML: verdicts, the theory section, embedded figures and escaped text."""
+
+import base64
+import math
+
+import jinja2
+import pandas as pd
+import pytest
+
+from initstab import report
+from initstab.reproduction import COLUMNS
+from initstab.theory import table
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+
+
+def reproduction() -> pd.DataFrame:
+    base = {column: math.nan for column in COLUMNS} | {"source": "000", "cell": "In [5]", "experiment": "gradient_flow"}
+    rows = [
+        base | {"inside": True, "median": 1.5, "note": "ok"},
+        base | {"inside": False, "median": math.nan, "note": "<b>seed 002</b> & more"},
+        base | {"inside": pd.NA, "note": "experiment not in this config"},
+    ]
+    return pd.DataFrame(rows)
+
+
+def theory_rows() -> pd.DataFrame:
+    spec = {"experiment": "phase_diagram", "activation": "tanh", "init": "lecun_normal", "scale": 1.0}
+    spec |= {"bias_variance": 0.0, "sigma_w2": 1.0, "width": 8, "depth": 4, "dtype": "float32"}
+    measured = pd.Series({"median": 1.1, "p05": 1.0, "p95": 1.2})
+    grid = table.row(spec, "χ₁", math.nan, measured, 1.0)
+    listed = table.row(spec | {"experiment": "forward", "activation": "relu"}, "std of x_l", 3, measured, 1.0)
+    return pd.DataFrame([grid, listed], columns=table.COLUMNS)
+
+
+@pytest.fixture
+def page(tmp_path):
+    png = tmp_path / "figure.png"
+    png.write_bytes(PNG)
+    return report.summary_html(
+        reproduction(),
+        [("forward", str(png), "Std of *x_l* through depth.")],
+        "abc123",
+        {"initstab": "1.2.3", "numpy": "2.0"},
+        "deadbeef",
+        theory=theory_rows(),
+        critical={"relu": 2.0, "tanh": 1.0},
+    )
+
+
+def test_verdicts_count_and_colour_the_rows(page):
+    assert "1 of 2 printed numbers" in page  # NA is not judged
+    assert page.count('<tr class="pass">') == 1 and page.count('<tr class="fail">') == 1
+    assert page.count('<tr class="na">') == 1
+    assert ">inside<" in page and ">OUTSIDE<" in page and ">n/a<" in page
+    assert "&lt;b&gt;seed 002&lt;/b&gt; &amp; more" in page and "<b>seed 002</b>" not in page
+
+
+def test_figures_are_embedded_with_their_caption(page):
+    assert f"data:image/png;base64,{base64.b64encode(PNG).decode()}" in page
+    assert '<figure id="forward">' in page and "<em>x_l</em>" in page  # the caption is reStructuredText
+    assert "results/figures/forward.pdf" in page and '<a href="#forward">' in page
+
+
+def test_theory_section_lists_rows_but_summarises_the_grid(page):
+    assert '<h2 id="theory">' in page and "σ<sub>w</sub>² = 2" in page
+    assert "Phase diagram: over 1 grid points" in page  # the grid experiment's own paragraph
+    section = page[page.index('<h2 id="theory">') : page.index("<h2>Figures</h2>")]
+    assert "std of x_l" in section and "χ₁" not in section.split("<table>")[-1]
+
+
+def test_page_without_theory_has_no_theory_section(tmp_path):
+    page = report.summary_html(reproduction(), [], "abc123", {"initstab": "1"}, "c0ffee")
+    assert 'id="theory"' not in page and "Config hash <code>abc123</code>" in page
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+
+
+def test_cells_format_numbers_and_escape_text():
+    assert report._cell(1234.5678) == "<td>1235</td>"
+    assert report._cell(math.nan) == "<td></td>" and report._cell(math.nan, blank_nan=False) == "<td>nan</td>"
+    assert report._cell("a<b", "text") == '<td class="text">a&lt;b</td>'
+
+
+def test_caption_text_fills_the_run_sizes():
+    template = "Width {{ snakemake.params.sizes.width }}, seeds {{ snakemake.params.sizes.seeds }}."
+    assert report.caption_text(template, {"width": "8, 16", "seeds": "4"}) == "Width 8, 16, seeds 4."
+    with pytest.raises(jinja2.UndefinedError):
+        report.caption_text("{{ snakemake.params.sizes.depth }}", {"width": "8"})
