@@ -23,7 +23,8 @@ SOFTSIGN = {
 
 def copy_with_softsign(root):
     """The workflow and library in ``root``, softsign added through exactly the README's two files."""
-    shutil.copy(REPO / "Snakefile", root / "Snakefile")
+    for name in ("Snakefile", "environment.yml"):
+        shutil.copy(REPO / name, root / name)
     for folder in ("workflow", "src"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
     for path, (anchor, entry) in SOFTSIGN.items():
@@ -51,7 +52,7 @@ def test_a_new_activation_runs_through_the_tiny_workflow(tmp_path):
 
     table = pd.read_csv(workdir / "results" / "tables" / "forward.csv")
     assert set(table["activation"]) == {"softsign"}
-    assert table["finite"].all()
+    assert table.loc[table["metric"] == "act_std", "finite"].all()  # events that never happen are inf by design
     # softsign is odd with φ′(0) = 1: without biases q* = 0 below the edge, so σ²_w,crit = 1/φ′(0)² = 1 exactly
     critical = table.loc[table["init"] == "critical", "sigma_w2"]
     np.testing.assert_allclose(critical.unique(), [1.0], rtol=1e-9)
