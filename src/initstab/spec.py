@@ -36,8 +36,8 @@ class Job:
     experiment: str
     name: str
     activation: str  # every combination's activation, or "all" for one-job experiments
-    width: int  # units per layer (activations: grid points)
-    depth: int  # layers (repeated_matrix: the cap on steps)
+    width: int  # units per layer; a one-job experiment's grid points (``points``), in its name and rows as width
+    depth: int  # layers; repeated_matrix's cap on steps (``max_steps``), in its name and rows as depth
     seeds: int
     dtype: str
     combinations: tuple[Combination, ...]
@@ -45,6 +45,16 @@ class Job:
     input_correlation: float | None = None  # correlation of the two inputs (the depth-scale fit)
     x_min: float | None = None  # grid of the activation curves
     x_max: float | None = None
+
+    @property
+    def points(self) -> int:
+        """Grid points of a one-job experiment's curves (the activations' x grid)."""
+        return self.width
+
+    @property
+    def max_steps(self) -> int:
+        """repeated_matrix: the steps a run may take before it counts as never degenerating."""
+        return self.depth
 
     def to_params(self) -> dict:
         return dataclasses.asdict(self)

@@ -12,7 +12,18 @@ import pandas as pd
 
 from initstab.spec import Combination, Job
 
-SPEC_COLUMNS = ["experiment", "activation", "init", "scale", "bias_variance", "sigma_w2", "width", "depth", "dtype"]
+SPEC_COLUMNS = [
+    "experiment",
+    "activation",
+    "init",
+    "scale",
+    "bias_variance",
+    "sigma_w2",
+    "input_variance",
+    "width",
+    "depth",
+    "dtype",
+]
 COLUMNS = [*SPEC_COLUMNS, "seed", "layer", "metric", "value", "finite", "x", "device"]
 DTYPES = {
     "experiment": "str",
@@ -21,6 +32,7 @@ DTYPES = {
     "scale": "float64",
     "bias_variance": "float64",
     "sigma_w2": "float64",
+    "input_variance": "float64",
     "width": "int64",
     "depth": "int64",
     "dtype": "str",
@@ -35,9 +47,13 @@ DTYPES = {
 
 
 def spec_values(job: Job, combination: Combination) -> dict:
-    """The SPEC_COLUMNS of one combination's rows (``sigma_w2`` carried from the combination table)."""
+    """The SPEC_COLUMNS of one combination's rows (``sigma_w2`` and ``input_variance``, the q* its inputs start
+    at, carried from the combination table)."""
     shape = {name: getattr(job, name) for name in ("experiment", "width", "depth", "dtype")}
-    own = {name: getattr(combination, name) for name in ("activation", "init", "scale", "bias_variance", "sigma_w2")}
+    own = {
+        name: getattr(combination, name)
+        for name in ("activation", "init", "scale", "bias_variance", "sigma_w2", "input_variance")
+    }
     return {name: (shape | own)[name] for name in SPEC_COLUMNS}
 
 

@@ -62,7 +62,7 @@ def test_gradient_flow_curve_is_the_mean_field_prediction():
         rtol=1e-13,
     )
     logs = meanfield.predicted_log_grad_mean_abs(
-        "tanh", 1.3, width, depth, sigma_b2=0.05, finite_width=True, first_layer_columns=True
+        "tanh", 1.3, width, depth, bias_variance=0.05, finite_width=True, first_layer_columns=True
     )
     np.testing.assert_allclose(curves.gradient_flow_curve("tanh", 1.3, width, depth, 0.05), np.exp(logs), rtol=1e-14)
 

@@ -21,11 +21,15 @@ def haar_orthogonal(rng, samples, n):
     return q * np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
 
 
-@pytest.mark.parametrize(("sigma_w2", "sigma_b2"), [(2.0, 0.0), (1.3, 0.2)])
-def test_variance_map_closed_forms(sigma_w2, sigma_b2):
+@pytest.mark.parametrize(("sigma_w2", "bias_variance"), [(2.0, 0.0), (1.3, 0.2)])
+def test_variance_map_closed_forms(sigma_w2, bias_variance):
     q = np.array([0.0, 0.1, 1.0, 25.0])
-    np.testing.assert_allclose(mf.variance_map("relu", sigma_w2, sigma_b2, q), sigma_w2 * q / 2 + sigma_b2, rtol=1e-13)
-    np.testing.assert_allclose(mf.variance_map("linear", sigma_w2, sigma_b2, q), sigma_w2 * q + sigma_b2, rtol=1e-13)
+    np.testing.assert_allclose(
+        mf.variance_map("relu", sigma_w2, bias_variance, q), sigma_w2 * q / 2 + bias_variance, rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        mf.variance_map("linear", sigma_w2, bias_variance, q), sigma_w2 * q + bias_variance, rtol=1e-13
+    )
 
 
 def test_variance_trajectory_recursion_and_overflow():
@@ -42,7 +46,7 @@ def test_variance_trajectory_recursion_and_overflow():
 
 
 @pytest.mark.parametrize(
-    ("activation", "sigma_w2", "sigma_b2", "q0", "expected"),
+    ("activation", "sigma_w2", "bias_variance", "q0", "expected"),
     [
         ("relu", 1.5, 0.1, 1.0, 0.1 / (1 - 1.5 / 2)),
         ("relu", 1.5, 0.1, 1e-9, 0.1 / (1 - 1.5 / 2)),
@@ -54,17 +58,19 @@ def test_variance_trajectory_recursion_and_overflow():
         ("tanh", 0.8, 0.0, 1.0, 0.0),
     ],
 )
-def test_fixed_point_closed_forms(activation, sigma_w2, sigma_b2, q0, expected):
-    assert mf.fixed_point(activation, sigma_w2, sigma_b2, q0) == pytest.approx(expected, rel=1e-12, abs=0)
+def test_fixed_point_closed_forms(activation, sigma_w2, bias_variance, q0, expected):
+    assert mf.fixed_point(activation, sigma_w2, bias_variance, q0) == pytest.approx(expected, rel=1e-12, abs=0)
 
 
-@pytest.mark.parametrize(("activation", "sigma_w2", "sigma_b2"), [("tanh", 1.2, 0.05), ("tanh", 1 + 1e-4, 0.0)])
-def test_fixed_point_solves_and_attracts(activation, sigma_w2, sigma_b2):
-    q_star = mf.fixed_point(activation, sigma_w2, sigma_b2)
+@pytest.mark.parametrize(("activation", "sigma_w2", "bias_variance"), [("tanh", 1.2, 0.05), ("tanh", 1 + 1e-4, 0.0)])
+def test_fixed_point_solves_and_attracts(activation, sigma_w2, bias_variance):
+    q_star = mf.fixed_point(activation, sigma_w2, bias_variance)
     assert q_star > 0
-    assert mf.variance_map(activation, sigma_w2, sigma_b2, q_star) == pytest.approx(q_star, rel=1e-13)
-    if sigma_b2 > 0:  # near criticality the iteration converges only as a power law
-        assert mf.variance_trajectory(activation, sigma_w2, sigma_b2, 1.0, 200)[-1] == pytest.approx(q_star, rel=1e-12)
+    assert mf.variance_map(activation, sigma_w2, bias_variance, q_star) == pytest.approx(q_star, rel=1e-13)
+    if bias_variance > 0:  # near criticality the iteration converges only as a power law
+        assert mf.variance_trajectory(activation, sigma_w2, bias_variance, 1.0, 200)[-1] == pytest.approx(
+            q_star, rel=1e-12
+        )
     else:  # tanh at σ_w² = 1 + ε: q* ≈ ε/2 (E tanh² ≈ q − 2q²)
         assert q_star == pytest.approx(0.5e-4, rel=1e-3)
 
@@ -75,16 +81,16 @@ SECOND_MOMENT = {"linear": 1.0, "relu": 0.5, "leaky_relu": (1 + LEAKY_ALPHA**2) 
 HOMOGENEOUS_EDGE = {"linear": 1.0, "relu": 2.0, "leaky_relu": 2 / (1 + LEAKY_ALPHA**2)}
 
 
-@pytest.mark.parametrize("sigma_b2", [0.01, 0.1])
+@pytest.mark.parametrize("bias_variance", [0.01, 0.1])
 @pytest.mark.parametrize("activation", sorted(HOMOGENEOUS_EDGE))
-def test_fixed_point_is_infinite_at_the_homogeneous_edge_with_biases(activation, sigma_b2):
+def test_fixed_point_is_infinite_at_the_homogeneous_edge_with_biases(activation, bias_variance):
     # V(q) = q + σ_b² > q: no fixed point from any q0 (bracketing used to return q* ≈ 4·10¹³ at σ_b² = 0.01)
     sigma_w2 = HOMOGENEOUS_EDGE[activation]
     for q0 in (1e-6, 1.0, 50.0):
-        assert mf.fixed_point(activation, sigma_w2, sigma_b2, q0) == np.inf
-    assert mf.fixed_point(activation, mf.critical_weight_variance(activation, sigma_b2), sigma_b2) == np.inf
-    assert mf.correlation_fixed_point(activation, sigma_w2, sigma_b2) == 1.0
-    assert mf.chi_c(activation, sigma_w2, sigma_b2) == pytest.approx(1.0, rel=1e-14)
+        assert mf.fixed_point(activation, sigma_w2, bias_variance, q0) == np.inf
+    assert mf.fixed_point(activation, mf.critical_weight_variance(activation, bias_variance), bias_variance) == np.inf
+    assert mf.correlation_fixed_point(activation, sigma_w2, bias_variance) == 1.0
+    assert mf.chi_c(activation, sigma_w2, bias_variance) == pytest.approx(1.0, rel=1e-14)
     assert mf.fixed_point(activation, sigma_w2, 0.0, 3.7) == 3.7  # without biases every q is fixed, as before
 
 
@@ -93,10 +99,10 @@ def test_fixed_point_is_infinite_at_the_homogeneous_edge_with_biases(activation,
 def test_fixed_point_below_the_homogeneous_edge_is_the_closed_form(activation, gap):
     sigma_w2 = (1 - gap) / SECOND_MOMENT[activation]
     a = sigma_w2 * SECOND_MOMENT[activation]
-    for sigma_b2 in (0.01, 0.1):
-        q_star = mf.fixed_point(activation, sigma_w2, sigma_b2)
-        assert q_star == pytest.approx(sigma_b2 / (1 - a), rel=1e-12, abs=0)
-        assert mf.variance_map(activation, sigma_w2, sigma_b2, q_star) == pytest.approx(q_star, rel=1e-12)
+    for bias_variance in (0.01, 0.1):
+        q_star = mf.fixed_point(activation, sigma_w2, bias_variance)
+        assert q_star == pytest.approx(bias_variance / (1 - a), rel=1e-12, abs=0)
+        assert mf.variance_map(activation, sigma_w2, bias_variance, q_star) == pytest.approx(q_star, rel=1e-12)
     assert mf.fixed_point(activation, sigma_w2, 0.0) == 0.0
     assert mf.fixed_point(activation, (1 + gap) / SECOND_MOMENT[activation], 0.1) == np.inf  # beyond the edge
 
@@ -106,8 +112,8 @@ def test_depth_scales_of_homogeneous_activations_at_the_edge_are_infinite(activa
     # at the edge q_l grows by σ_b² a layer (or stays, σ_b² = 0) and c_l converges as a power law: (inf, inf),
     # where the quadrature's V′ = 1 ± ε used to give ξ = ∓4.5·10¹⁵
     for sigma_w2 in (HOMOGENEOUS_EDGE[activation], mf.critical_weight_variance(activation, 0.1)):
-        for sigma_b2 in (0.0, 0.01, 0.1):
-            assert mf.depth_scales(activation, sigma_w2, sigma_b2) == (np.inf, np.inf)
+        for bias_variance in (0.0, 0.01, 0.1):
+            assert mf.depth_scales(activation, sigma_w2, bias_variance) == (np.inf, np.inf)
     for gap in (1e-2, 1e-4, 1e-8):  # below: c* = 1 and V′ = χ_c = a, so ξ_q = ξ_c = −1/ln a > 0
         sigma_w2 = (1 - gap) / SECOND_MOMENT[activation]
         xi = -1 / math.log(sigma_w2 * SECOND_MOMENT[activation])
@@ -122,9 +128,9 @@ def test_critical_weight_variance_of_homogeneous_activations_ignores_biases(acti
     # χ₁ = σ_w²·E[φ′²] at every q: the edge is 1/E[φ′²] at every σ_b², and q* = ∞ there once σ_b² > 0
     at_zero = mf.critical_weight_variance(activation)
     assert at_zero == pytest.approx(HOMOGENEOUS_EDGE[activation], rel=1e-14)
-    for sigma_b2 in (1e-4, 0.01, 0.05, 0.1):
-        assert mf.critical_weight_variance(activation, sigma_b2) == at_zero
-        assert mf.fixed_point(activation, at_zero, sigma_b2) == np.inf
+    for bias_variance in (1e-4, 0.01, 0.05, 0.1):
+        assert mf.critical_weight_variance(activation, bias_variance) == at_zero
+        assert mf.fixed_point(activation, at_zero, bias_variance) == np.inf
     assert mf.jacobian_spectrum_variance("relu", 2.0, 0.1, 7, orthogonal=False) == pytest.approx(14.0, rel=1e-13)
 
 
@@ -141,17 +147,17 @@ def test_chi1_limits_and_the_missing_factor():
 
 
 def test_correlation_map_of_relu_is_the_arccos_kernel():
-    sigma_w2, sigma_b2 = 1.5, 0.1
-    q_star = mf.fixed_point("relu", sigma_w2, sigma_b2)
+    sigma_w2, bias_variance = 1.5, 0.1
+    q_star = mf.fixed_point("relu", sigma_w2, bias_variance)
     c = np.array([-0.5, 0.0, 0.3, 0.9, 1.0])
-    expected = (sigma_w2 * arccos_kernel(q_star, c) + sigma_b2) / q_star
-    np.testing.assert_allclose(mf.correlation_map("relu", sigma_w2, sigma_b2, q_star, c), expected, rtol=1e-12)
+    expected = (sigma_w2 * arccos_kernel(q_star, c) + bias_variance) / q_star
+    np.testing.assert_allclose(mf.correlation_map("relu", sigma_w2, bias_variance, q_star, c), expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize(("activation", "sigma_w2", "sigma_b2"), [("tanh", 2.5, 0.05), ("sigmoid", 30.0, 0.3)])
-def test_correlation_map_keeps_c_equal_one(activation, sigma_w2, sigma_b2):
-    q_star = mf.fixed_point(activation, sigma_w2, sigma_b2)
-    assert mf.correlation_map(activation, sigma_w2, sigma_b2, q_star, 1.0) == pytest.approx(1.0, abs=1e-14)
+@pytest.mark.parametrize(("activation", "sigma_w2", "bias_variance"), [("tanh", 2.5, 0.05), ("sigmoid", 30.0, 0.3)])
+def test_correlation_map_keeps_c_equal_one(activation, sigma_w2, bias_variance):
+    q_star = mf.fixed_point(activation, sigma_w2, bias_variance)
+    assert mf.correlation_map(activation, sigma_w2, bias_variance, q_star, 1.0) == pytest.approx(1.0, abs=1e-14)
 
 
 def test_correlation_fixed_point_ordered_and_chaotic():
@@ -192,7 +198,7 @@ def test_critical_weight_variance():
     assert sigmoid > 16  # σ′ ≤ 1/4
     assert mf.chi1("sigmoid", sigmoid, mf.fixed_point("sigmoid", sigmoid, 0.0)) == pytest.approx(1.0, abs=1e-10)
     # the edge of chaos moves up with σ_b² (Poole et al. 2016, Fig. 2): χ₁(q*) = 1 on it
-    edges = [mf.critical_weight_variance("tanh", sigma_b2) for sigma_b2 in (0.01, 0.05, 0.1)]
+    edges = [mf.critical_weight_variance("tanh", bias_variance) for bias_variance in (0.01, 0.05, 0.1)]
     assert 1 < edges[0] < edges[1] < edges[2] < 2.5
     assert mf.chi1("tanh", edges[1], mf.fixed_point("tanh", edges[1], 0.05)) == pytest.approx(1.0, abs=1e-10)
 

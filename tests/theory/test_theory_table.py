@@ -16,6 +16,7 @@ SPEC = {
     "scale": 0.5,
     "bias_variance": 0.0,
     "sigma_w2": 2.5,
+    "input_variance": math.nan,
     "width": 8,
     "depth": 3,
     "dtype": "float32",

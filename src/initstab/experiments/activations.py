@@ -10,7 +10,7 @@ from initstab.experiments.base import Experiment, Figure
 
 
 def rows(job, combination, metrics, device):
-    x = np.linspace(job.x_min, job.x_max, job.width)
+    x = np.linspace(job.x_min, job.x_max, job.points)
     return tidy.curve_rows(tidy.spec_values(job, combination), device, x, metrics)
 
 

@@ -19,12 +19,12 @@ def theory_rows(summary):
     found = []
     for spec, frame in table.groups(summary, "correlation", with_sigma_w2=True):
         frame = frame.sort_values("layer")
-        activation, sigma_w2, sigma_b2 = spec["activation"], spec["sigma_w2"], spec["bias_variance"]
-        c_star = meanfield.correlation_fixed_point(activation, sigma_w2, sigma_b2)
+        activation, sigma_w2, bias_variance = spec["activation"], spec["sigma_w2"], spec["bias_variance"]
+        c_star = meanfield.correlation_fixed_point(activation, sigma_w2, bias_variance)
         layers, medians = frame["layer"].to_numpy()[1:], frame["median"].to_numpy()[1:]  # from layer 1 on
         noise = 3 * (1 - c_star**2) / math.sqrt(spec["width"] * int(frame["n"].iloc[0]))  # 3σ of a median of c
         fitted = fits.fit_depth_scale(layers, medians, c_star, floor=max(fits.DEPTH_SCALE_FLOOR, noise))
-        predicted = meanfield.depth_scales(activation, sigma_w2, sigma_b2)[1]
+        predicted = meanfield.depth_scales(activation, sigma_w2, bias_variance)[1]
         predicted = predicted if 0 < predicted < 1e6 else math.inf  # at the edge of chaos the decay is a power law
         measured = pd.Series({"median": fitted, "p05": math.nan, "p95": math.nan})
         found.append(table.row(spec, "ξ_c (correlation depth scale)", math.nan, measured, float(predicted)))

@@ -63,7 +63,7 @@ def plot(summary):
                 keys, dropna=False
             ):
                 entry = INITIALIZERS[init]
-                q_star = meanfield.fixed_point(activation, sigma_w2, bias) if not math.isnan(sigma_w2) else math.nan
+                q_star = frame["input_variance"].iloc[0]  # where the inputs started (the combination table's q*)
                 figures.band(ax, frame, entry.color, f"{activation}, {init} (q* = {q_star:.3g})", marker=entry.marker)
                 if math.isnan(sigma_w2):
                     continue

@@ -20,8 +20,8 @@ def rows(job, combination, metrics, device):
     ]
 
 
-def chi1_at_fixed_point(activation: str, sigma_w2: float, sigma_b2: float) -> float:
-    return float(meanfield.chi1(activation, sigma_w2, meanfield.fixed_point(activation, sigma_w2, sigma_b2)))
+def chi1_at_fixed_point(activation: str, sigma_w2: float, bias_variance: float) -> float:
+    return float(meanfield.chi1(activation, sigma_w2, meanfield.fixed_point(activation, sigma_w2, bias_variance)))
 
 
 def theory_rows(summary):

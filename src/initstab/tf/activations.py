@@ -54,11 +54,11 @@ ACTIVATIONS: dict[str, Activation] = {
 
 
 def activations(job, combinations):
-    """φ(x) and φ′(x) of the one combination's activation on ``points`` = ``job.width`` grid points from ``x_min``
+    """φ(x) and φ′(x) of the one combination's activation on ``job.points`` grid points from ``x_min``
     to ``x_max`` (φ′ by autodiff, or the registry's hand-written variant). Returns (1, points) arrays."""
     (combination,) = combinations
     phi = ACTIVATIONS[combination.activation]
-    grid = tf.constant(np.linspace(job.x_min, job.x_max, job.width), tf.as_dtype(job.dtype))
+    grid = tf.constant(np.linspace(job.x_min, job.x_max, job.points), tf.as_dtype(job.dtype))
     return {
         "phi": phi.fn(grid).numpy().astype(np.float64)[None],
         "dphi": phi.derivative(grid).numpy().astype(np.float64)[None],

@@ -12,7 +12,7 @@ from initstab.tf.stack import F64, draw
 def repeated_matrix(job, combinations):
     """result = M, then result ← φ(M·result) (φ = identity or ReLU) until std(result) is 0 or NaN.
 
-    Returns per seed the 0-based step i at which that first happens (inf: not within ``job.depth`` steps, the
+    Returns per seed the 0-based step i at which that first happens (inf: not within ``job.max_steps`` steps, the
     notebook's cap). std is 0 once every entry is 0 and NaN once one has overflowed to inf, so only magnitudes
     matter. The kernel keeps ``result`` rescaled by exact powers of two (φ(cx) = cφ(x) for c > 0), tracks
     log₂ max|result_ij| without ever under- or overflowing, and calls step i degenerate when the float32 result
@@ -29,7 +29,7 @@ def repeated_matrix(job, combinations):
     Returns (1, seeds) arrays for the one combination given.
     """
     (combination,) = combinations
-    seeds, width, cap = job.seeds, job.width, job.depth
+    seeds, width, cap = job.seeds, job.width, job.max_steps
     dt = tf.as_dtype(job.dtype)
     phi = ACTIVATIONS[combination.activation]
     info = ml_dtypes.finfo(dt.as_numpy_dtype)  # numpy's finfo knows no bfloat16

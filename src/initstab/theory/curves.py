@@ -25,7 +25,7 @@ def gradient_flow_curve(
         width,
         depth,
         input_mean_square=1.0,
-        sigma_b2=bias_variance,
+        bias_variance=bias_variance,
         finite_width=finite_width,
         gaussian=gaussian,
         first_layer_columns=True,
@@ -36,7 +36,9 @@ def gradient_flow_curve(
 
 def forward_std_curve(activation: str, sigma_w2: float, depth: int, bias_variance: float = 0.0) -> np.ndarray:
     """Predicted std over units of x_l, l = 0..depth, for x₀ ~ N(0, I) (``meanfield.predicted_forward_std``)."""
-    return meanfield.predicted_forward_std(activation, sigma_w2, depth, input_mean_square=1.0, sigma_b2=bias_variance)
+    return meanfield.predicted_forward_std(
+        activation, sigma_w2, depth, input_mean_square=1.0, bias_variance=bias_variance
+    )
 
 
 def one_layer_mean_square(activation: str, sigma_w2: float) -> float:

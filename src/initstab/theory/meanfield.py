@@ -2,7 +2,7 @@
 
 Poole et al. 2016 (length map, order-to-chaos), Schoenholz et al. 2017 (depth scales ξ_q, ξ_c), Pennington et al.
 2017 (Jacobian spectrum). Network: z_l = W_l h_{l−1} + b_l, W_ij ~ (0, σ_w²/N), b_i ~ N(0, σ_b²), h_l = φ(z_l);
-q_l = mean of z_l² over units. Arguments ``sigma_w2`` = σ_w², ``sigma_b2`` = σ_b².
+q_l = mean of z_l² over units. Arguments ``sigma_w2`` = σ_w², ``bias_variance`` = σ_b².
 
 Gaussian expectations by quadrature (``theory.quadrature``), never sampling; φ and φ′ from the activation registry.
 """
@@ -55,25 +55,25 @@ def _at_homogeneous_edge(activation: str, sigma_w2: float) -> bool:
     return slope is not None and abs(slope - 1.0) <= _EDGE_RTOL
 
 
-def variance_map(activation: str, sigma_w2: float, sigma_b2: float, q: Floats) -> Floats:
+def variance_map(activation: str, sigma_w2: float, bias_variance: float, q: Floats) -> Floats:
     """Length map V(q) = σ_w²·E[φ(√q z)²] + σ_b²: the pre-activation variance one layer up (Poole et al. 2016)."""
-    return sigma_w2 * gaussian_expectation(lambda x: _phi(activation)(x) ** 2, q) + sigma_b2
+    return sigma_w2 * gaussian_expectation(lambda x: _phi(activation)(x) ** 2, q) + bias_variance
 
 
 def variance_trajectory(
-    activation: str, sigma_w2: float, sigma_b2: float, input_mean_square: float, depth: int
+    activation: str, sigma_w2: float, bias_variance: float, input_mean_square: float, depth: int
 ) -> np.ndarray:
     """q_1..q_depth: q_1 = σ_w²·mean(h_0²) + σ_b², q_{l+1} = V(q_l). Overflow gives inf, which V keeps."""
     q = np.empty(depth)
-    current = sigma_w2 * input_mean_square + sigma_b2
+    current = sigma_w2 * input_mean_square + bias_variance
     with np.errstate(over="ignore", invalid="ignore"):
         for layer in range(depth):
             q[layer] = current
-            current = variance_map(activation, sigma_w2, sigma_b2, current)
+            current = variance_map(activation, sigma_w2, bias_variance, current)
     return q
 
 
-def fixed_point(activation: str, sigma_w2: float, sigma_b2: float, q0: float = 1.0) -> float:
+def fixed_point(activation: str, sigma_w2: float, bias_variance: float, q0: float = 1.0) -> float:
     """q* = lim V^l(q0): the first root of g(q) = V(q) − q in the direction q moves from q0.
 
     V is increasing, so the iteration is monotone and stops at the nearest root; we bracket it on a grid of
@@ -93,14 +93,14 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float, q0: float = 1
     0.0 below the edge, q0 on it (every q is fixed), inf beyond it.
     """
     slope = homogeneous_slope(activation, sigma_w2)
-    if slope is not None and sigma_b2 > 0:
+    if slope is not None and bias_variance > 0:
         if slope >= 1.0 - _EDGE_RTOL:
             return np.inf
         if slope > 1.0 - _CLOSED_FORM_GAP:
-            return float(sigma_b2 / (1.0 - slope))
+            return float(bias_variance / (1.0 - slope))
 
     def g(q: Floats) -> Floats:
-        return variance_map(activation, sigma_w2, sigma_b2, q) - q
+        return variance_map(activation, sigma_w2, bias_variance, q) - q
 
     g0 = g(q0)
     if abs(g0) <= 1e-12 * max(q0, 1e-300):
@@ -134,7 +134,7 @@ def chi1(activation: str, sigma_w2: float, q: Floats) -> Floats:
     return sigma_w2 * gaussian_expectation(lambda x: _phi_prime(activation)(x) ** 2, _limit_q(q, finite=False))
 
 
-def correlation_map(activation: str, sigma_w2: float, sigma_b2: float, q_star: float, c: Floats) -> Floats:
+def correlation_map(activation: str, sigma_w2: float, bias_variance: float, q_star: float, c: Floats) -> Floats:
     """c_{l+1} = (σ_w²·E[φ(u₁)φ(u₂)] + σ_b²)/q*, u₁ = √q* z₁, u₂ = √q*(c z₁ + √(1−c²) z₂) (Poole et al. 2016).
 
     We divide by V(q*), which is q* at the fixed point, so that c = 1 ↦ 1 holds exactly and the map is the
@@ -143,18 +143,18 @@ def correlation_map(activation: str, sigma_w2: float, sigma_b2: float, q_star: f
     """
     q = float(_limit_q(q_star))
     phi = _phi(activation)
-    return (sigma_w2 * gaussian_pair_expectation(phi, phi, q, c) + sigma_b2) / variance_map(
-        activation, sigma_w2, sigma_b2, q
+    return (sigma_w2 * gaussian_pair_expectation(phi, phi, q, c) + bias_variance) / variance_map(
+        activation, sigma_w2, bias_variance, q
     )
 
 
-def correlation_trajectory(activation: str, sigma_w2: float, sigma_b2: float, c0: float, depth: int) -> np.ndarray:
+def correlation_trajectory(activation: str, sigma_w2: float, bias_variance: float, c0: float, depth: int) -> np.ndarray:
     """c_1..c_depth from input correlation c0, both inputs assumed already at the fixed point q* (from q0 = 1)."""
-    q_star = fixed_point(activation, sigma_w2, sigma_b2)
+    q_star = fixed_point(activation, sigma_w2, bias_variance)
     c = np.empty(depth)
     current = c0
     for layer in range(depth):
-        current = c[layer] = correlation_map(activation, sigma_w2, sigma_b2, q_star, current)
+        current = c[layer] = correlation_map(activation, sigma_w2, bias_variance, q_star, current)
     return c
 
 
@@ -165,7 +165,7 @@ def _forward_chi1(activation: str, sigma_w2: float, q: float) -> float:
     )
 
 
-def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float) -> float:
+def correlation_fixed_point(activation: str, sigma_w2: float, bias_variance: float) -> float:
     """Stable fixed point c* of the correlation map at q* (from q0 = 1).
 
     Ordered phase (slope at c = 1, χ₁ with the true φ′, ≤ 1): c* = 1. Chaotic phase: the map is convex on
@@ -173,12 +173,12 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float) -
     root in [0, 1), bracketed by brentq. q* = 0 or ∞ (no finite fixed point): 1.0 — the limiting maps are neutral
     (c ↦ c for smooth φ at q → 0) or converge to 1 as a power law (the ReLU arc-cosine map).
     """
-    q_star = fixed_point(activation, sigma_w2, sigma_b2)
+    q_star = fixed_point(activation, sigma_w2, bias_variance)
     if not 0 < q_star < np.inf or _forward_chi1(activation, sigma_w2, q_star) <= 1:
         return 1.0
 
     def f(c: Floats) -> Floats:
-        return correlation_map(activation, sigma_w2, sigma_b2, q_star, c) - c
+        return correlation_map(activation, sigma_w2, bias_variance, q_star, c) - c
 
     if f(0.0) <= 0:
         return 0.0  # odd φ, σ_b² = 0: c = 0 maps to 0
@@ -190,17 +190,17 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float) -
     return float(brentq(f, 0.0 if k == 0 else grid[k - 1], grid[k], xtol=1e-15))
 
 
-def chi_c(activation: str, sigma_w2: float, sigma_b2: float) -> float:
+def chi_c(activation: str, sigma_w2: float, bias_variance: float) -> float:
     """χ_c = σ_w²·E[φ′(u₁)φ′(u₂)] at (q*, c*) with the kernel's φ′; χ_c = χ₁(q*) when c* = 1."""
-    q_star = fixed_point(activation, sigma_w2, sigma_b2)
-    c_star = correlation_fixed_point(activation, sigma_w2, sigma_b2)
+    q_star = fixed_point(activation, sigma_w2, bias_variance)
+    c_star = correlation_fixed_point(activation, sigma_w2, bias_variance)
     if c_star == 1.0:
         return chi1(activation, sigma_w2, q_star)
     prime = _phi_prime(activation)
     return sigma_w2 * gaussian_pair_expectation(prime, prime, q_star, c_star)
 
 
-def depth_scales(activation: str, sigma_w2: float, sigma_b2: float) -> tuple[float, float]:
+def depth_scales(activation: str, sigma_w2: float, bias_variance: float) -> tuple[float, float]:
     """(ξ_q, ξ_c) of Schoenholz et al. 2017: |q_l − q*| ~ e^{−l/ξ_q}, |c_l − c*| ~ e^{−l/ξ_c}.
 
     ξ_q = −1/ln V′(q*) with V′ by Stein's identity, V′(q) = σ_w²·E[φ(√q z)φ′(√q z)z]/√q = σ_w²·E[φ′² + φφ″]
@@ -218,10 +218,10 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float) -> tuple[flo
     if _at_homogeneous_edge(activation, sigma_w2):
         return np.inf, np.inf
     slope = homogeneous_slope(activation, sigma_w2)
-    if slope is not None and sigma_b2 > 0 and 1.0 - _CLOSED_FORM_GAP < slope < 1.0:
+    if slope is not None and bias_variance > 0 and 1.0 - _CLOSED_FORM_GAP < slope < 1.0:
         xi = float(-1.0 / np.log(slope))
         return xi, xi
-    q_star = fixed_point(activation, sigma_w2, sigma_b2)
+    q_star = fixed_point(activation, sigma_w2, bias_variance)
     q = float(_limit_q(q_star))
     phi, prime = _phi(activation), _phi_prime(activation, true=True)
     v_slope = sigma_w2 * gaussian_expectation(lambda x: phi(x) * prime(x) * x, q) / q  # x = √q z, so z = x/√q
@@ -232,13 +232,13 @@ def depth_scales(activation: str, sigma_w2: float, sigma_b2: float) -> tuple[flo
 
     if not 0 < q_star < np.inf:
         return scale(v_slope), np.inf
-    c_star = correlation_fixed_point(activation, sigma_w2, sigma_b2)
+    c_star = correlation_fixed_point(activation, sigma_w2, bias_variance)
     slope = sigma_w2 * gaussian_pair_expectation(prime, prime, q_star, c_star)
     return scale(v_slope), scale(slope)
 
 
 @functools.lru_cache(maxsize=256)
-def critical_weight_variance(activation: str, sigma_b2: float = 0.0) -> float:
+def critical_weight_variance(activation: str, bias_variance: float = 0.0) -> float:
     """The edge of chaos: σ_w² with χ₁(q*(σ_w², σ_b²)) = 1 (kernel's φ′, q* from q0 = 1).
 
     h(σ_w²) = χ₁(q*) − 1 is scanned upwards on 141 log-spaced σ_w² in [10⁻³, 10⁴]; brentq solves in the first
@@ -257,7 +257,7 @@ def critical_weight_variance(activation: str, sigma_b2: float = 0.0) -> float:
         return float(1.0 / chi1(activation, 1.0, 0.0))  # = ``boundary`` below, as at σ_b² = 0
 
     def h(sigma_w2: float) -> float:
-        return chi1(activation, sigma_w2, fixed_point(activation, sigma_w2, sigma_b2)) - 1.0
+        return chi1(activation, sigma_w2, fixed_point(activation, sigma_w2, bias_variance)) - 1.0
 
     previous = None
     for sigma_w2 in np.logspace(-3, 4, 141):
@@ -266,12 +266,12 @@ def critical_weight_variance(activation: str, sigma_b2: float = 0.0) -> float:
             break
         previous = sigma_w2
     else:
-        raise ValueError(f"no edge of chaos for {activation} with σ_b² = {sigma_b2} in σ_w² ∈ [1e-3, 1e4]")
+        raise ValueError(f"no edge of chaos for {activation} with σ_b² = {bias_variance} in σ_w² ∈ [1e-3, 1e4]")
     if previous is None:
-        raise ValueError(f"{activation} with σ_b² = {sigma_b2} is chaotic already at σ_w² = 1e-3")
+        raise ValueError(f"{activation} with σ_b² = {bias_variance} is chaotic already at σ_w² = 1e-3")
     root = sigma_w2 if value == 0 else brentq(h, previous, sigma_w2, xtol=1e-15, rtol=_RTOL)
     boundary = 1.0 / chi1(activation, 1.0, 0.0)  # where χ₁(0⁺) = 1
-    if abs(boundary - root) <= 1e-5 * root and fixed_point(activation, boundary * (1 - 1e-9), sigma_b2) == 0.0:
+    if abs(boundary - root) <= 1e-5 * root and fixed_point(activation, boundary * (1 - 1e-9), bias_variance) == 0.0:
         return float(boundary)
     return float(root)
 
@@ -338,7 +338,7 @@ def predicted_log_grad_mean_abs(
     width: int,
     depth: int,
     input_mean_square: float = 1.0,
-    sigma_b2: float = 0.0,
+    bias_variance: float = 0.0,
     finite_width: bool = False,
     gaussian: bool = True,
     first_layer_columns: bool = False,
@@ -351,7 +351,7 @@ def predicted_log_grad_mean_abs(
     entries are taken as Gaussian, mean|Y| = √(2/π)·RMS. ``first_layer_columns`` adds
     ``first_layer_column_log_factor(q_1)``. χ₁ = 0 gives −inf; overflowing q give χ₁'s q → ∞ limit.
     """
-    q = variance_trajectory(activation, sigma_w2, sigma_b2, input_mean_square, depth)
+    q = variance_trajectory(activation, sigma_w2, bias_variance, input_mean_square, depth)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_layer = np.log(chi1(activation, sigma_w2, q))
         if finite_width:
@@ -363,12 +363,12 @@ def predicted_log_grad_mean_abs(
 
 
 def predicted_forward_std(
-    activation: str, sigma_w2: float, depth: int, input_mean_square: float = 1.0, sigma_b2: float = 0.0
+    activation: str, sigma_w2: float, depth: int, input_mean_square: float = 1.0, bias_variance: float = 0.0
 ) -> np.ndarray:
     """Population std over units of h_l = φ(z_l), l = 0..depth: √mean(h_0²) at l = 0 (h_0 ~ N(0, I)), then
     √(E[φ(√q_l z)²] − E[φ(√q_l z)]²) (computed about φ(0) against cancellation); inf once it overflows."""
     phi = _phi(activation)
-    q = variance_trajectory(activation, sigma_w2, sigma_b2, input_mean_square, depth)
+    q = variance_trajectory(activation, sigma_w2, bias_variance, input_mean_square, depth)
     centre = float(phi(np.array(0.0)))
     with np.errstate(invalid="ignore", over="ignore"):
         square = gaussian_expectation(lambda x: (phi(x) - centre) ** 2, q)
@@ -378,7 +378,7 @@ def predicted_forward_std(
 
 
 def jacobian_spectrum_variance(
-    activation: str, sigma_w2: float, sigma_b2: float, depth: int, orthogonal: bool
+    activation: str, sigma_w2: float, bias_variance: float, depth: int, orthogonal: bool
 ) -> float:
     """Variance of the eigenvalue distribution of JJᵀ, J the depth-L input–output Jacobian (Pennington et al. 2017).
 
@@ -388,7 +388,7 @@ def jacobian_spectrum_variance(
     (orthogonal); ReLU at σ_w² = 2: 2L and L. Exact as N → ∞ at fixed L.
     """
     prime = _phi_prime(activation)
-    q = _limit_q(fixed_point(activation, sigma_w2, sigma_b2), finite=False)
+    q = _limit_q(fixed_point(activation, sigma_w2, bias_variance), finite=False)
     mu1 = gaussian_expectation(lambda x: prime(x) ** 2, q)
     mu2 = gaussian_expectation(lambda x: prime(x) ** 4, q)
     s1 = 0.0 if orthogonal else -1.0
@@ -397,12 +397,12 @@ def jacobian_spectrum_variance(
         return float(m1 * m1 * depth * (mu2 / mu1**2 - 1.0 - s1))
 
 
-def critical_weight_variances(activations, sigma_b2: float = 0.0) -> dict[str, float]:
-    """Critical σ_w² of each activation that has an edge of chaos at ``sigma_b2`` (the others are left out)."""
+def critical_weight_variances(activations, bias_variance: float = 0.0) -> dict[str, float]:
+    """Critical σ_w² of each activation that has an edge of chaos at ``bias_variance`` (the others are left out)."""
     found = {}
     for activation in activations:
         try:
-            found[activation] = critical_weight_variance(activation, sigma_b2)
+            found[activation] = critical_weight_variance(activation, bias_variance)
         except ValueError:
             continue
     return found

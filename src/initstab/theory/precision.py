@@ -27,7 +27,7 @@ def _extreme(n: int) -> float:
 
 
 def predicted_event_layers(
-    activation: str, sigma_w2: float, sigma_b2: float, grad_curve: np.ndarray, width: int, dtype: str
+    activation: str, sigma_w2: float, bias_variance: float, grad_curve: np.ndarray, width: int, dtype: str
 ) -> tuple[float, float]:
     """First layers (1-based; inf: not within the network) at which, by the mean-field curves, the gradient-flow
     kernel overflows — the largest |h_l| ≈ |φ(√q_l·√(2 ln 2N))| or max|Y_ij| ≈ mean|Y|·√(π/2)·√(2 ln 2N²) passes
@@ -37,7 +37,7 @@ def predicted_event_layers(
     largest = float(finfo(dtype).max)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         grad_peak = np.log(grad_curve) + math.log(math.sqrt(math.pi / 2) * _extreme(width**2))
-        q = meanfield.variance_trajectory(activation, sigma_w2, sigma_b2, 1.0, depth)
+        q = meanfield.variance_trajectory(activation, sigma_w2, bias_variance, 1.0, depth)
         hidden_peak = np.abs(ACTIVATIONS[activation].phi(np.sqrt(q) * _extreme(width)))
     layers = np.arange(1, depth + 1, dtype=float)
     over = (grad_peak > math.log(largest)) | ~(hidden_peak <= largest)
