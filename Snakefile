@@ -35,11 +35,3 @@ include: "workflow/rules/report.smk"  # reproduction table and summary report
 rule all:
     input:
         all_targets(),
-
-
-onsuccess:
-    verify_cache()  # and make this run's new entries read-only
-
-
-onerror:
-    verify_cache()

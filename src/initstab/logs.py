@@ -1,7 +1,4 @@
-"""Send everything a job prints (Python logging, warnings, TensorFlow's C++ messages) to its rule's log.
-
-The job's own logger says what it does at INFO; libraries (fontTools, matplotlib, absl/TensorFlow) only warn.
-"""
+"""Send everything a job prints (Python logging, warnings, TensorFlow's C++ messages) to its rule's log."""
 
 import logging
 import os
@@ -15,12 +12,10 @@ def capture(path: str, name: str) -> logging.Logger:
         stream.flush()
         os.dup2(log.fileno(), stream.fileno())
     logging.basicConfig(
-        level=logging.WARNING,
+        level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
         force=True,
     )
     logging.captureWarnings(True)
-    logger = logging.getLogger(name)
-    logger.setLevel(logging.INFO)
-    return logger
+    return logging.getLogger(name)

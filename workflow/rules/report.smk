@@ -3,10 +3,8 @@ rule reproduction:
     input:
         unpack(get_reproduction_inputs),
     output:
-        checked(
-            "results/tables/reproduction",
-            ".csv",
-            in_report=".csv",
+        report(
+            "results/tables/reproduction.csv",
             caption="../report/reproduction.rst",
             category="Reproduction",
         ),
@@ -30,10 +28,8 @@ rule theory:
         ),
         library=get_library_sources(),
     output:
-        checked(
-            "results/tables/theory",
-            ".csv",
-            in_report=".csv",
+        report(
+            "results/tables/theory.csv",
             caption="../report/theory.rst",
             category="Theory",
         ),
@@ -58,7 +54,7 @@ rule summary_report:
         captions=get_figure_captions(),
         library=get_library_sources(),
     output:
-        checked("results/report/summary", ".html"),
+        "results/report/summary.html",
     log:
         "results/logs/summary_report.log",
     cache: "omit-software"
