@@ -28,7 +28,14 @@ def reproduction() -> pd.DataFrame:
 
 def theory_rows() -> pd.DataFrame:
     spec = {"experiment": "phase_diagram", "activation": "tanh", "init": "lecun_normal", "scale": 1.0}
-    spec |= {"bias_variance": 0.0, "sigma_w2": 1.0, "input_variance": math.nan, "width": 8, "depth": 4, "dtype": "float32"}
+    spec |= {
+        "bias_variance": 0.0,
+        "sigma_w2": 1.0,
+        "input_variance": math.nan,
+        "width": 8,
+        "depth": 4,
+        "dtype": "float32",
+    }
     measured = pd.Series({"median": 1.1, "p05": 1.0, "p95": 1.2})
     grid = table.row(spec, "χ₁", math.nan, measured, 1.0)
     listed = table.row(spec | {"experiment": "forward", "activation": "relu"}, "std of x_l", 3, measured, 1.0)

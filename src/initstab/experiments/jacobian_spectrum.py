@@ -63,14 +63,17 @@ def plot(summary):
                 keys, dropna=False
             ):
                 entry = INITIALIZERS[init]
-                q_star = frame["input_variance"].iloc[0]  # where the inputs started (the combination table's q*)
-                figures.band(ax, frame, entry.color, f"{activation}, {init} (q* = {q_star:.3g})", marker=entry.marker)
+                figures.band(ax, frame, entry.color, f"{activation}, {init}", marker=entry.marker)
                 if math.isnan(sigma_w2):
                     continue
                 depths = np.sort(frame["layer"].to_numpy(dtype=int))
                 predicted = [predicted_variance(frame.iloc[0], int(d)) for d in depths]
                 ax.plot(depths, predicted, "--", color=entry.color, linewidth=1)
-            ax.set(xscale="log", xlabel="depth L", title=f"σ$_b^2$ = {bias:g}")
+            # q* differs between panels (σ_b²), so each states its own: where its inputs started (combination table)
+            q_stars = ", ".join(
+                f"{q:.3g}" for q in sorted(set(data.loc[data["bias_variance"] == bias, "input_variance"]))
+            )
+            ax.set(xscale="log", xlabel="depth L", title=f"σ$_b^2$ = {bias:g}, q* = {q_stars}")
             ax.set_yscale("symlog", linthresh=1e-3)
         axes.flat[0].set_ylabel("variance of eig(JJ$^T$)")
         axes.flat[-1].plot([], [], "--", color="0.3", label="theory (free probability)")
