@@ -35,3 +35,11 @@ include: "workflow/rules/report.smk"  # reproduction table and summary report
 rule all:
     input:
         all_targets(),
+
+
+onsuccess:
+    verify_cache()  # and make this run's new entries read-only
+
+
+onerror:
+    verify_cache()

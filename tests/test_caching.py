@@ -58,7 +58,8 @@ def private_cache(tiny_cache: Path, tmp_path_factory) -> Path:
 def test_cache_holds_one_distinct_entry_per_output(tiny, tiny_cache):
     """Every cached output has its own entry: no two combinations (or files) share a hash."""
     n_jobs, n_experiments, n_figures = len(all_jobs()), len(EXPERIMENTS), len(FIGURES)
-    expected = n_jobs + 2 * n_experiments + 2 * n_figures + 3  # + reproduction, theory, report
+    # each with its .sha256: job CSV; table and summary; PDF and PNG; reproduction, theory, report
+    expected = 2 * n_jobs + 3 * n_experiments + 3 * n_figures + 3 * 2
     entries = [p for p in tiny_cache.iterdir() if p.is_file()]
     assert len(entries) == expected
     assert len({p.name[:64] for p in entries}) == n_jobs + n_experiments + n_figures + 3  # one hash per job
@@ -74,6 +75,29 @@ def test_fresh_results_are_restored_from_the_cache_without_tensorflow(tiny, tiny
     assert table_bytes(workdir) == table_bytes(tiny)
     for name in ["summary.html"]:
         assert (workdir / "results" / "report" / name).read_bytes() == (tiny / "results" / "report" / name).read_bytes()
+
+
+@pytest.mark.parametrize("results", ["kept", "removed"])
+def test_a_corrupt_cache_entry_is_recomputed_never_served(tiny, tiny_cache, tmp_path_factory, results):
+    """A cached job table truncated at a line boundary (still a valid CSV, which a provenance-keyed cache serves
+    silently), with results/ linking to it or removed (the README's restore path): the run names the entry,
+    recomputes that job alone, and every table comes out as the cold run's. Every entry ends read-only."""
+    cache = private_cache(tiny_cache, tmp_path_factory)
+    workdir = new_workdir(tmp_path_factory, f"corrupt_{results}")
+    snakemake(workdir, "--cores", "2", *TABLES, cache=cache)
+    job = sorted(all_jobs())[0]
+    entry = (workdir / "results" / "jobs" / f"{job}.csv").resolve()
+    assert entry.parent == cache and entry.stat().st_mode & 0o222 == 0  # read-only: results/ is no write-through
+    entry.chmod(0o644)
+    lines = entry.read_text().splitlines(keepends=True)
+    entry.write_text("".join(lines[: len(lines) // 2]))
+    if results == "removed":
+        shutil.rmtree(workdir / "results")
+    run = snakemake(workdir, "--cores", "2", *TABLES, cache=cache)
+    assert f"corrupt cache entry {entry.with_suffix('')} removed, it will be recomputed" in run.stdout + run.stderr
+    assert kernel_logs(workdir) == {job}
+    assert_same_tables(workdir, tiny)
+    assert all(p.stat().st_mode & 0o777 == 0o444 for p in cache.iterdir() if p.is_file())
 
 
 def test_changing_one_scale_reruns_only_its_jobs_and_their_dependents(tiny, tiny_cache, tmp_path_factory):

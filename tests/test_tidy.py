@@ -93,3 +93,39 @@ def test_block_means_follow_python_float_arithmetic():
     values = np.array([1.0, 3.0, np.inf, 1.0, np.inf, -np.inf, 5.0])
     means = tidy.block_means(values, 2)
     assert means.tolist()[:2] == [2.0, np.inf] and np.isnan(means[2]) and len(means) == 3
+
+
+def job_rows():
+    """A two-combination job and the rows its kernel writes (2 seeds × 3 layers of one metric each)."""
+    combinations = tuple(
+        Combination("tanh", "normal", scale, 0.0, f"c{scale}", 1, scale**2 * 8, "normal", scale, np.nan)
+        for scale in (0.5, 1.0)
+    )
+    job = Job("forward", "tanh__w8__d3__float32__n2", "tanh", 8, 3, 2, "float32", combinations)
+    frames = [
+        frame
+        for c in combinations
+        for frame in tidy.per_layer_rows(tidy.spec_values(job, c), "CPU:0", {"act_std": np.ones((2, 3))})
+    ]
+    return job, tidy.assemble(frames)
+
+
+def test_job_rows_match_their_spec():
+    job, table = job_rows()
+    tidy.check_job_rows(table, job, "t.csv")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t[t["scale"] == 0.5], r"t.csv \(job forward/tanh__w8__d3__float32__n2\): combinations"),
+        (lambda t: t.iloc[:-1], "differ in row count or metrics"),
+        (lambda t: t.assign(depth=4), "depth \\[4\\], the job has 3"),
+        (lambda t: t.assign(seed=t["seed"] + 1), "seeds outside 0..1"),
+        (lambda t: t.assign(activation="relu"), "combinations"),
+    ],
+)
+def test_rows_that_are_not_the_jobs_are_refused_naming_the_file(edit, message):
+    job, table = job_rows()
+    with pytest.raises(ValueError, match=message):
+        tidy.check_job_rows(edit(table), job, "t.csv")

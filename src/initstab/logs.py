@@ -1,4 +1,7 @@
-"""Send everything a job prints (Python logging, warnings, TensorFlow's C++ messages) to its rule's log."""
+"""Send everything a job prints (Python logging, warnings, TensorFlow's C++ messages) to its rule's log.
+
+The job's own logger says what it does at INFO; libraries (fontTools, matplotlib, absl/TensorFlow) only warn.
+"""
 
 import logging
 import os
@@ -12,10 +15,12 @@ def capture(path: str, name: str) -> logging.Logger:
         stream.flush()
         os.dup2(log.fileno(), stream.fileno())
     logging.basicConfig(
-        level=logging.INFO,
+        level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
         force=True,
     )
     logging.captureWarnings(True)
-    return logging.getLogger(name)
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.INFO)
+    return logger

@@ -116,6 +116,29 @@ def read_table(path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=DTYPES, keep_default_na=True)
 
 
+def check_job_rows(table: pd.DataFrame, job: Job, path) -> None:
+    """Raise ValueError naming ``path`` unless its rows are exactly the job's: its experiment, shape and dtype, one
+    group per combination (activation, init, scale, σ_b²), seeds within ``job.seeds``, the same metrics and row
+    count for every combination."""
+    where = f"{path} (job {job.experiment}/{job.name})"
+    for column in ("experiment", "width", "depth", "dtype"):
+        found = set(table[column])
+        if found != {getattr(job, column)}:
+            raise ValueError(f"{where}: {column} {sorted(found)}, the job has {getattr(job, column)!r}")
+    keys = ["activation", "init", "scale", "bias_variance"]
+    expected = {(c.activation, c.init, c.scale, c.bias_variance) for c in job.combinations}
+    groups = {key: frame for key, frame in table.groupby(keys)}
+    if set(groups) != expected:
+        raise ValueError(
+            f"{where}: combinations {sorted(set(groups) ^ expected)} are in only one of the table and the job"
+        )
+    if not table["seed"].between(0, job.seeds - 1).all():
+        raise ValueError(f"{where}: seeds outside 0..{job.seeds - 1}")
+    shapes = {(len(frame), tuple(sorted(set(frame["metric"])))) for frame in groups.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"{where}: combinations differ in row count or metrics: {sorted(shapes)}")
+
+
 def validate(table: pd.DataFrame) -> None:
     """Raise ValueError naming what breaks the schema."""
     missing = [c for c in COLUMNS if c not in table.columns]

@@ -11,5 +11,7 @@ rule collect:
     localrule: True
     conda:
         "../../environment.yml"
+    params:
+        jobs=get_experiment_jobs,
     script:
         "../scripts/collect.py"

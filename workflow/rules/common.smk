@@ -17,6 +17,20 @@ os.environ.setdefault(
 )
 os.makedirs(os.environ.get("SNAKEMAKE_OUTPUT_CACHE"), exist_ok=True)
 
+from snakemake.logging import logger
+
+from initstab import checksums
+
+
+def verify_cache():
+    """Drop corrupt cache entries before Snakemake may serve them; make the others read-only (checksums.py).
+    Once per run: not again in the Snakemake process of each job."""
+    if sweep.execution(workflow) != "job":
+        checksums.verify_cache(os.environ["SNAKEMAKE_OUTPUT_CACHE"], logger.warning)
+
+
+verify_cache()
+
 from pathlib import Path
 
 from initstab.combinations import (
@@ -83,6 +97,15 @@ def get_job_outputs(wildcards):
     ]
 
 
+def get_experiment_jobs(wildcards):
+    """Every job of one experiment as plain data, in get_job_outputs' order: collect checks each table's rows."""
+    return [
+        COMBINATIONS[(experiment, job)].to_params()
+        for experiment, job in COMBINATIONS
+        if experiment == wildcards.experiment
+    ]
+
+
 def get_job_mem_mb(wildcards):
     """Memory a kernel job asks for (MB), from its stacked weight batch (combinations.memory_mb)."""
     return memory_mb(get_job(wildcards))
@@ -140,22 +163,38 @@ def get_reproduction_inputs(wildcards):
     }
 
 
+def checked(base, *exts, in_report=None, **report_kwargs):
+    """``base + ext`` for each ext, and ``base.sha256``: their content checksums (initstab.checksums), one multiext
+    output the cache stores as one entry. ``in_report``: which ext goes into the report (with ``report_kwargs``).
+    """
+    outputs = multiext(base, *exts, checksums.EXT)
+    pairs = zip(outputs, [*exts, checksums.EXT], strict=True)
+    return [report(p, **report_kwargs) if ext == in_report else p for p, ext in pairs]
+
+
 def figure_files(figure):
-    """PDF (in the report, with its caption) and PNG of one figure, as one multiext output the cache can store."""
-    pdf, png = multiext(f"results/figures/{figure}", ".pdf", ".png")
-    return [report(pdf, caption=caption(figure), category="Figures"), png]
+    """PDF (in the report, with its caption) and PNG of one figure, and their checksums."""
+    return checked(
+        f"results/figures/{figure}",
+        ".pdf",
+        ".png",
+        in_report=".pdf",
+        caption=caption(figure),
+        category="Figures",
+    )
 
 
 def table_files():
-    """An experiment's tidy table and its summary (the latter in the report), as one multiext output."""
-    table, summary = multiext("results/tables/{experiment}", ".csv", "_summary.csv")
-    in_report = report(
-        summary,
+    """An experiment's tidy table and its summary (the latter in the report), and their checksums."""
+    return checked(
+        "results/tables/{experiment}",
+        ".csv",
+        "_summary.csv",
+        in_report="_summary.csv",
         caption=caption("summary_table"),
         category="Tables",
         subcategory="{experiment}",
     )
-    return [table, in_report]
 
 
 def figure_outputs(ext=("pdf", "png")):

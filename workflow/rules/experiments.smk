@@ -7,7 +7,7 @@ rule kernel:
     input:
         get_kernel_sources,
     output:
-        "results/jobs/{experiment}/{job}.csv",
+        checked("results/jobs/{experiment}/{job}", ".csv"),
     log:
         "results/logs/jobs/{experiment}/{job}.log",
     cache: "omit-software"

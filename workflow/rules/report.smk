@@ -3,8 +3,10 @@ rule reproduction:
     input:
         unpack(get_reproduction_inputs),
     output:
-        report(
-            "results/tables/reproduction.csv",
+        checked(
+            "results/tables/reproduction",
+            ".csv",
+            in_report=".csv",
             caption="../report/reproduction.rst",
             category="Reproduction",
         ),
@@ -28,8 +30,10 @@ rule theory:
         ),
         library=get_library_sources(),
     output:
-        report(
-            "results/tables/theory.csv",
+        checked(
+            "results/tables/theory",
+            ".csv",
+            in_report=".csv",
             caption="../report/theory.rst",
             category="Theory",
         ),
@@ -54,7 +58,7 @@ rule summary_report:
         captions=get_figure_captions(),
         library=get_library_sources(),
     output:
-        "results/report/summary.html",
+        checked("results/report/summary", ".html"),
     log:
         "results/logs/summary_report.log",
     cache: "omit-software"

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from initstab import tidy
+from initstab.checksums import write_checksums
 from initstab.io import write_csv
 from initstab.logs import capture
 from initstab.reproduction import reproduction_table
@@ -20,3 +21,4 @@ table = reproduction_table(
 write_csv(table, snakemake.output[0])
 judged = table["inside"].notna()
 log.info("%d of %d printed numbers inside the band", int(table.loc[judged, "inside"].sum()), int(judged.sum()))
+write_checksums(snakemake.output)

@@ -3,6 +3,7 @@
 import resource
 import time
 
+from initstab.checksums import write_checksums
 from initstab.logs import capture
 from initstab.spec import Job
 
@@ -22,3 +23,4 @@ log.info("computed %d rows on %s in %.2f s", len(table), device, time.perf_count
 log.info("non-finite values: %d of %d", (~table["finite"]).sum(), len(table))
 write_csv(table, snakemake.output[0])
 log.info("peak memory %.0f MB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+write_checksums(snakemake.output)

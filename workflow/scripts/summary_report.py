@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from initstab import report
+from initstab.checksums import write_checksums
 from initstab.io import write_atomic
 from initstab.logs import capture
 from initstab.provenance import git_commit
@@ -26,3 +27,4 @@ page = report.summary_html(
 )
 write_atomic(snakemake.output[0], lambda tmp: Path(tmp).write_text(page))
 log.info("wrote %s (%d figures)", snakemake.output[0], len(figures))
+write_checksums(snakemake.output)

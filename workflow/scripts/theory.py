@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from initstab.checksums import write_checksums
 from initstab.experiments import theory_table
 from initstab.io import write_csv
 from initstab.logs import capture
@@ -14,3 +15,4 @@ summaries = {
 table = theory_table(summaries)
 write_csv(table, snakemake.output[0])
 log.info("%d predictions from %s", len(table), list(summaries))
+write_checksums(snakemake.output)
