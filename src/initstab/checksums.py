@@ -49,9 +49,10 @@ def problems(sidecar: Path) -> list[str]:
     return found
 
 
-def verify_cache(cache: Path, warn) -> list[Path]:
+def verify_cache(cache: Path, results: Path, warn) -> list[Path]:
     """Remove every cache entry whose content does not match its checksums (``warn`` names each and why); make
-    every entry read-only. Returns the removed files."""
+    every entry read-only; remove the links in ``results`` that point into ``cache`` at nothing (Snakemake takes a
+    dangling link for an existing output and would neither restore nor recompute it). Returns the removed files."""
     removed = []
     for sidecar in sorted(Path(cache).glob(f"*{EXT}")):
         try:
@@ -68,4 +69,7 @@ def verify_cache(cache: Path, warn) -> list[Path]:
         for path in entry:
             if path.stat().st_mode & 0o777 != READ_ONLY:
                 os.chmod(path, READ_ONLY)
+    for link in Path(results).rglob("*"):
+        if link.is_symlink() and not link.exists() and Path(os.readlink(link)).parent == Path(cache).absolute():
+            link.unlink()
     return removed

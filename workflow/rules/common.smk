@@ -17,6 +17,8 @@ os.environ.setdefault(
 )
 os.makedirs(os.environ.get("SNAKEMAKE_OUTPUT_CACHE"), exist_ok=True)
 
+from pathlib import Path
+
 from snakemake.logging import logger
 
 from initstab import checksums
@@ -26,12 +28,10 @@ def verify_cache():
     """Drop corrupt cache entries before Snakemake may serve them; make the others read-only (checksums.py).
     Once per run: not again in the Snakemake process of each job."""
     if sweep.execution(workflow) != "job":
-        checksums.verify_cache(os.environ["SNAKEMAKE_OUTPUT_CACHE"], logger.warning)
+        checksums.verify_cache(os.environ["SNAKEMAKE_OUTPUT_CACHE"], Path("results"), logger.warning)
 
 
 verify_cache()
-
-from pathlib import Path
 
 from initstab.combinations import (
     combination_table,
