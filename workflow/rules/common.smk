@@ -28,7 +28,9 @@ def verify_cache():
     """Drop corrupt cache entries before Snakemake may serve them; make the others read-only (checksums.py).
     Once per run: not again in the Snakemake process of each job."""
     if sweep.execution(workflow) != "job":
-        checksums.verify_cache(os.environ["SNAKEMAKE_OUTPUT_CACHE"], Path("results"), logger.warning)
+        checksums.verify_cache(
+            os.environ["SNAKEMAKE_OUTPUT_CACHE"], Path("results"), logger.warning
+        )
 
 
 verify_cache()
