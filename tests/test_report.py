@@ -84,10 +84,18 @@ def test_page_without_theory_has_no_theory_section(tmp_path):
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
 
 
-def test_cells_format_numbers_and_escape_text():
-    assert report._cell(1234.5678) == "<td>1235</td>"
-    assert report._cell(math.nan) == "<td></td>" and report._cell(math.nan, blank_nan=False) == "<td>nan</td>"
-    assert report._cell("a<b", "text") == '<td class="text">a&lt;b</td>'
+def test_cells_format_numbers_and_mark_missing_values():
+    assert report._cell(1234.5678) == {"css": "", "text": "1235"}
+    assert report._cell(math.nan) == {"css": "none", "text": "—"}  # no prediction exists
+    assert report._cell(math.nan, missing="nan")["text"] == "nan"  # the ensemble's NaN is a result
+    assert report._cell("a<b", "text") == {"css": "text", "text": "a<b"}  # the template escapes
+
+
+def test_rows_without_a_prediction_show_a_dash_never_nan(page):
+    section = page[page.index('<h2 id="theory">') : page.index("<h2>Figures</h2>")]
+    assert '<td class="none">—</td>' in section and ">nan<" not in section
+    reproduction = page[page.index('<h2 id="reproduction">') : page.index('<h2 id="theory">')]
+    assert ">nan<" in reproduction  # the NaN median of the second row is measured, and printed
 
 
 def test_caption_text_fills_the_run_sizes():
