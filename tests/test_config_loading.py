@@ -54,7 +54,7 @@ def dry_run(workdir: Path, *args: str, config: str | None = "my.yaml", snakefile
 def planned_jobs(run: subprocess.CompletedProcess) -> set[str]:
     """Outputs of the kernel jobs a dry run plans."""
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return set(re.findall(r"^\s+output: (results/jobs/\S+\.csv)$", run.stdout + run.stderr, re.MULTILINE))
+    return set(re.findall(r"^\s+output: (results/jobs/[^,\s]+\.csv)", run.stdout + run.stderr, re.MULTILINE))
 
 
 def kernel_count(run: subprocess.CompletedProcess) -> int:

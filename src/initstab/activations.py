@@ -58,25 +58,25 @@ def _scaled_sigmoid_slope(x: np.ndarray) -> np.ndarray:
 # All φ and φ′ are safe at ±∞ (the theory evaluates limits there).
 IDENTITY = "linear"  # the φ of experiments without one (products of weight matrices)
 ACTIVATIONS: dict[str, Activation] = {
-    IDENTITY: Activation("φ(x) = x", "linear", "#1f77b4", lambda x: x, np.ones_like, homogeneous_second_moment=1.0),
+    IDENTITY: Activation("φ(x) = x", "linear", "#0072B2", lambda x: x, np.ones_like, homogeneous_second_moment=1.0),
     "relu": Activation(
         "φ(x) = max(x, 0)",
         "ReLU",
-        "#ff7f0e",
+        "#CC3311",
         lambda x: np.maximum(x, 0.0),
         lambda x: (x > 0).astype(float),
         homogeneous_second_moment=0.5,
     ),
-    "tanh": Activation("φ(x) = tanh x", "tanh", "#2ca02c", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
-    "sigmoid": Activation("φ(x) = σ(x) = 1/(1+e^{-x})", "sigmoid", "#d62728", expit, _sigmoid_slope),
+    "tanh": Activation("φ(x) = tanh x", "tanh", "#009E73", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
+    "sigmoid": Activation("φ(x) = σ(x) = 1/(1+e^{-x})", "sigmoid", "#CCBB44", expit, _sigmoid_slope),
     "scaled_sigmoid": Activation(
-        "φ(x) = 4σ(x) − 2, φ′ by autodiff = 4σ(1−σ)", "4σ − 2", "#9467bd", _scaled_sigmoid, _scaled_sigmoid_slope
+        "φ(x) = 4σ(x) − 2, φ′ by autodiff = 4σ(1−σ)", "4σ − 2", "#AA4499", _scaled_sigmoid, _scaled_sigmoid_slope
     ),
     # the notebook's bug, on purpose: φ = 4σ − 2 but φ′ = σ(1 − σ)
     "scaled_sigmoid_grad_missing_x4": Activation(
         "φ(x) = 4σ(x) − 2 with seed 000's hand-written φ′ = σ(1−σ) (the ×4 dropped)",
         "4σ − 2, φ′ without ×4 (seed 000)",
-        "#8c564b",
+        "#BB5566",
         _scaled_sigmoid,
         _sigmoid_slope,
         true_derivative=_scaled_sigmoid_slope,
@@ -84,7 +84,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "leaky_relu": Activation(
         f"φ(x) = max(x, {LEAKY_ALPHA}x)",
         "leaky ReLU",
-        "#e377c2",
+        "#882255",
         lambda x: np.where(x > 0, x, LEAKY_ALPHA * x),
         lambda x: np.where(x > 0, 1.0, LEAKY_ALPHA),
         homogeneous_second_moment=(1 + LEAKY_ALPHA**2) / 2,
@@ -92,24 +92,24 @@ ACTIVATIONS: dict[str, Activation] = {
     "elu": Activation(
         "φ(x) = x for x > 0, e^x − 1 otherwise",
         "ELU",
-        "#7f7f7f",
+        "#56B4E9",
         lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0.0))),
         lambda x: np.exp(np.minimum(x, 0.0)),
     ),
     "selu": Activation(
         "φ(x) = λ·elu_α(x), λ ≈ 1.0507, α ≈ 1.6733",
         "SELU",
-        "#bcbd22",
+        "#332288",
         lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0.0))),
         lambda x: SELU_SCALE * np.where(x < 0, SELU_ALPHA * np.exp(np.minimum(x, 0.0)), 1.0),
     ),
     "gelu": Activation(
         "φ(x) = x·Φ(x)",
         "GELU",
-        "#17becf",
+        "#117733",
         lambda x: np.maximum(x, -40.0) * ndtr(np.maximum(x, -40.0)),
         _gelu_prime,
     ),
-    "silu": Activation("φ(x) = x·σ(x)", "SiLU", "#333333", lambda x: np.maximum(x, -800.0) * expit(x), _silu_prime),
-    "softplus": Activation("φ(x) = ln(1 + e^x)", "softplus", "#5e3d99", lambda x: np.logaddexp(0.0, x), expit),
+    "silu": Activation("φ(x) = x·σ(x)", "SiLU", "#225555", lambda x: np.maximum(x, -800.0) * expit(x), _silu_prime),
+    "softplus": Activation("φ(x) = ln(1 + e^x)", "softplus", "#CC79A7", lambda x: np.logaddexp(0.0, x), expit),
 }

@@ -1,8 +1,11 @@
 """Shared figure helpers: style, bands, facets, legends, saving (matplotlib; only figure jobs import this).
 
 Each experiment module draws its own figures with these. Measurement is a solid median line with a 5–95 % band
-over seeds; log axes where values span decades; theory dashed. Colours and markers come from the activation and
-initializer registries, so the same activation or init looks the same in every figure.
+over seeds; log axes where values span decades. Theory is black and dashed, drawn on top of every band, from the
+theory functions themselves. Colours, markers and display names come from the activation and initializer
+registries, so an activation or init looks the same in every figure; their colours are far apart in CAM02-UCS
+(tests/test_figures.py), also for the commonest colour-vision deficiencies. Legends sit below the panels, inside
+the canvas (constrained layout makes room for them).
 """
 
 import contextlib
@@ -15,6 +18,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from initstab.activations import ACTIVATIONS  # noqa: E402
 from initstab.initializers import INITIALIZERS  # noqa: E402
@@ -31,34 +35,77 @@ def styled():
 
 
 def scale_colors(scales) -> dict:
+    """Ordered values (weight scales) on viridis without its last sixth: its yellow end vanishes on white."""
     scales = sorted(set(scales))
-    return dict(zip(scales, sns.color_palette("viridis", len(scales)), strict=True))
+    cut = matplotlib.colors.ListedColormap(plt.get_cmap("viridis")(np.linspace(0.0, 0.82, 256)))
+    return {s: cut(i / max(1, len(scales) - 1)) for i, s in enumerate(scales)}
+
+
+def init_label(init: str, scale: float | None = None) -> str:
+    """The initializer's display name (and its scale when it is not 1)."""
+    display = INITIALIZERS[init].display
+    return display if scale is None or scale == 1 else f"{display}, s = {scale:g}"
 
 
 def band(ax, frame: pd.DataFrame, color, label: str, marker=None, linestyle="-") -> None:
     frame = frame.sort_values("layer")
     x = frame["layer"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        ax.fill_between(x, frame["p05"], frame["p95"], color=color, alpha=0.2, linewidth=0)
+        ax.fill_between(x, frame["p05"], frame["p95"], color=color, alpha=0.15, linewidth=0)
     every = max(1, len(x) // 8)
     ax.plot(
         x, frame["median"], color=color, label=label, marker=marker, markevery=every, markersize=4, linestyle=linestyle
     )
 
 
-def theory_line(ax, predicted, color, first_layer: int) -> None:
-    """Dashed prediction beside a band (nothing where the theory has none)."""
-    if predicted is None:
-        return
-    layers = np.arange(first_layer, first_layer + len(predicted))
+THEORY_STYLE = {"color": "k", "linestyle": (0, (4, 2)), "linewidth": 1.1, "zorder": 5}  # above bands and lines
+
+
+def theory(ax, x, y, label: str | None = None) -> None:
+    """A dashed black prediction on top of the data (only where it is finite and, on log axes, positive)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     with np.errstate(invalid="ignore"):
-        finite = np.isfinite(predicted) & (predicted > 0) & (predicted < 1e300)
-    ax.plot(layers[finite], predicted[finite], "--", color=color, linewidth=1)
+        keep = np.isfinite(y) & (np.abs(y) < 1e300)
+        if ax.get_yscale() == "log":
+            keep &= y > 0
+    ax.plot(x[keep], y[keep], label=label, **THEORY_STYLE)
 
 
-def legend_below(ax, title=None, ncols=2) -> None:
-    ax.legend(
-        title=title, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False, fontsize="x-small", ncols=ncols
+def theory_line(ax, predicted, first_layer: int) -> None:
+    """The prediction per layer beside a band, from ``first_layer`` on (nothing where the theory has none)."""
+    if predicted is not None:
+        theory(ax, np.arange(first_layer, first_layer + len(predicted)), predicted)
+
+
+def theory_handle(label: str):
+    """A legend entry for the theory lines of a figure."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], label=label, **THEORY_STYLE)
+
+
+def legend_outside(fig: Figure, title: str | None = None, extra=(), ncols: int | None = None) -> None:
+    """One legend for the whole figure, below its panels and inside the canvas: every labelled line of every
+    panel once (same label, same entry), then ``extra`` handles (the theory's)."""
+    handles: dict[str, object] = {}
+    for ax in fig.axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    for handle in extra:
+        handles.setdefault(handle.get_label(), handle)
+    if not handles:
+        return
+    width_in = fig.get_figwidth()
+    ncols = ncols or max(1, min(len(handles), int(width_in // 2.6)))
+    fig.legend(
+        list(handles.values()),
+        list(handles),
+        loc="outside lower center",
+        ncols=ncols,
+        frameon=False,
+        fontsize="small",
+        title=title,
+        title_fontsize="small",
     )
 
 
@@ -70,14 +117,26 @@ def placeholder(message: str) -> Figure:
     return fig
 
 
-def facets(n: int, width: float = 3.6, height: float = 3.0, ncols: int = 3):
+def facets(n: int, width: float = 3.6, height: float = 3.0, ncols: int = 3, xlabel: str = ""):
+    """``n`` panels sharing x on a grid of ``ncols`` columns; x tick labels and ``xlabel`` only on the lowest
+    panel of each column (also when the last row is short)."""
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, sharex=True, layout="constrained"
+        nrows,
+        ncols,
+        figsize=(max(width * ncols, 5.6), height * nrows + 0.8),  # room for a suptitle and a legend below
+        squeeze=False,
+        sharex=True,
+        layout="constrained",
     )
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
+    axes.flat[0].xaxis.set_major_locator(MaxNLocator(integer=True))  # layers (shared by every panel)
+    for index, ax in enumerate(axes.flat):
+        if index >= n:
+            ax.set_visible(False)
+        elif index + ncols >= n:  # nothing visible below it
+            ax.xaxis.set_tick_params(which="both", labelbottom=True)
+            ax.set_xlabel(xlabel)
     return fig, axes.flat
 
 
@@ -87,22 +146,19 @@ def layer_panels(data: pd.DataFrame, hue: str, title: str, curve, first_layer: i
     if not activations:
         return placeholder(f"{title}: no such case in this config")
     with styled():
-        fig, axes = facets(len(activations))
+        fig, axes = facets(len(activations), xlabel="layer l")
         colors = scale_colors(data["scale"]) if hue == "scale" else None
         for ax, activation in zip(axes, activations, strict=False):
+            ax.set_yscale("log")
             for key, frame in data[data["activation"] == activation].groupby(hue):
                 if hue == "scale":
-                    color = colors[key]
-                    band(ax, frame, color, f"{key:g}")
+                    band(ax, frame, colors[key], f"{key:g}")
                 else:
-                    color = INITIALIZERS[key].color
-                    band(ax, frame, color, key, marker=INITIALIZERS[key].marker)
-                theory_line(ax, curve(frame.iloc[0]), color, first_layer)
-            ax.set_yscale("log")
-            ax.set_title(activation, color=ACTIVATIONS[activation].color)
-            ax.set(xlabel="layer l", ylabel=f"{ylabel} (log scale)")
-        axes[len(activations) - 1].plot([], [], "--", color="0.3", linewidth=1, label=THEORY_LABEL)
-        legend_below(axes[len(activations) - 1], title="weight std s" if hue == "scale" else "init")
+                    band(ax, frame, INITIALIZERS[key].color, init_label(key), marker=INITIALIZERS[key].marker)
+                theory_line(ax, curve(frame.iloc[0]), first_layer)
+            ax.set_title(ACTIVATIONS[activation].display)
+            ax.set_ylabel(f"{ylabel} (log scale)")
+        legend_outside(fig, "weight std s" if hue == "scale" else "init", [theory_handle(THEORY_LABEL)])
         fig.suptitle(title)
     return fig
 

@@ -33,41 +33,41 @@ class Initializer:
 
 
 INITIALIZERS: dict[str, Initializer] = {
-    "normal": Initializer("N(0, s²)", "N(0, s²)", "#0173b2", "o", lambda s, i, o: s**2),
-    "uniform": Initializer("U(−s, s)", "U(−s, s)", "#de8f05", "s", lambda s, i, o: s**2 / 3, "uniform"),
+    "normal": Initializer("N(0, s²)", "N(0, s²)", "#0077BB", "o", lambda s, i, o: s**2),
+    "uniform": Initializer("U(−s, s)", "U(−s, s)", "#CCBB44", "s", lambda s, i, o: s**2 / 3, "uniform"),
     "uniform_noncentered": Initializer(
-        "s·U(0, 1): seed 001's non-centered uniform", "s·U(0, 1) (seed 001)", "#029e73", "D", family="uniform"
+        "s·U(0, 1): seed 001's non-centered uniform", "s·U(0, 1) (seed 001)", "#228833", "D", family="uniform"
     ),
     "xavier_uniform": Initializer(
-        "U(±s·√(6/(fan_in+fan_out)))", "Xavier uniform", "#d55e00", "^", lambda s, i, o: s**2 * 2 / (i + o), "uniform"
+        "U(±s·√(6/(fan_in+fan_out)))", "Xavier uniform", "#CC3311", "^", lambda s, i, o: s**2 * 2 / (i + o), "uniform"
     ),
     "xavier_uniform_noncentered": Initializer(
         "s·√(6/(fan_in+fan_out))·U(0, 1): seed 001's 'Xavier' (not centered)",
         "Xavier, non-centred (seed 001)",
-        "#cc78bc",
+        "#EE3377",
         "v",
         family="uniform",
     ),
     "xavier_normal": Initializer(
-        "N(0, s²·2/(fan_in+fan_out))", "Xavier normal", "#ca9161", "<", lambda s, i, o: s**2 * 2 / (i + o)
+        "N(0, s²·2/(fan_in+fan_out))", "Xavier normal", "#882255", "<", lambda s, i, o: s**2 * 2 / (i + o)
     ),
-    "he_normal": Initializer("N(0, s²·2/fan_in)", "He normal", "#fbafe4", ">", lambda s, i, o: s**2 * 2 / i),
+    "he_normal": Initializer("N(0, s²·2/fan_in)", "He normal", "#AA4499", ">", lambda s, i, o: s**2 * 2 / i),
     "he_uniform": Initializer(
         "U(±s·√(6/fan_in)) = torch's kaiming_uniform_ default",
         "He uniform",
-        "#949494",
+        "#777777",
         "P",
         lambda s, i, o: s**2 * 2 / i,
         "uniform",
     ),
-    "lecun_normal": Initializer("N(0, s²/fan_in)", "LeCun normal", "#ece133", "X", lambda s, i, o: s**2 / i),
+    "lecun_normal": Initializer("N(0, s²/fan_in)", "LeCun normal", "#44AA99", "X", lambda s, i, o: s**2 / i),
     "orthogonal": Initializer(
-        "s·Q, Q Haar-distributed orthogonal", "orthogonal", "#56b4e9", "*", lambda s, i, o: s**2 / i, "orthogonal"
+        "s·Q, Q Haar-distributed orthogonal", "orthogonal", "#66CCEE", "*", lambda s, i, o: s**2 / i, "orthogonal"
     ),
     "critical": Initializer(
         "N(0, s²·σ²_w,crit/fan_in): edge of chaos, χ₁(q*) = 1 for the job's φ and σ_b² (mean-field theory)",
         "critical (Gaussian)",
-        "#001c7f",
+        "#332288",
         "h",
         base="lecun_normal",
         critical=True,
@@ -75,7 +75,7 @@ INITIALIZERS: dict[str, Initializer] = {
     "critical_orthogonal": Initializer(
         "s·√σ²_w,crit·Q, Q Haar orthogonal: edge of chaos with orthogonal weights",
         "critical (orthogonal)",
-        "#b1400d",
+        "#225555",
         "p",
         family="orthogonal",
         base="orthogonal",
@@ -84,7 +84,7 @@ INITIALIZERS: dict[str, Initializer] = {
     "lsuv": Initializer(
         "LSUV (Mishkin & Matas 2016): orthogonal, then each layer rescaled so std(W·h) = s on the data",
         "LSUV",
-        "#12711c",
+        "#CC79A7",
         "d",
         family="orthogonal",
         base="orthogonal",

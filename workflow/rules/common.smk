@@ -29,7 +29,7 @@ def verify_cache():
     Once per run: not again in the Snakemake process of each job."""
     if sweep.execution(workflow) != "job":
         checksums.verify_cache(
-            os.environ["SNAKEMAKE_OUTPUT_CACHE"], Path("results"), logger.warning
+            os.environ.get("SNAKEMAKE_OUTPUT_CACHE"), Path("results"), logger.warning
         )
 
 

@@ -53,6 +53,7 @@ _KERNEL_COMMON = (
     "spec.py",
     "tidy.py",
     "io.py",
+    "checksums.py",
     "logs.py",
     "combinations.py",
     "experiments/__init__.py",

@@ -28,9 +28,11 @@ def plot(summary):
                 frame = summary[(summary["activation"] == name) & (summary["metric"] == metric)]
                 frame = frame.sort_values("x")
                 style = ":" if ACTIVATIONS[name].true_derivative else "-"  # dashed is kept for theory
-                ax.plot(frame["x"], frame["median"], style, color=ACTIVATIONS[name].color, label=name)
+                entry = ACTIVATIONS[name]
+                ax.plot(frame["x"], frame["median"], style, color=entry.color, label=entry.display)
             ax.set(xlabel="x", ylabel=label)
-        axes[1].legend(frameon=False, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.02, 1))
+        axes[1].plot([], [], ":", color="0.3", label="dotted: a notebook's φ′, not the true one")
+        axes[1].legend(frameon=False, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.02, 1))  # beside it
     return fig
 
 

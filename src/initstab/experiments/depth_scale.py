@@ -52,40 +52,46 @@ def plot(summary):
     """Left: median correlation of two inputs through depth per σ_w², dashed: the mean-field correlation map.
     Right: ξ_c fitted to the measured decay vs −1/ln χ_c, with the ≈6ξ_c trainable-depth rule."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
     from initstab import figures
 
     data = summary[summary["metric"] == "correlation"]
     if data.empty:
         return figures.placeholder("Depth scale: no case in this config")
-    theory = pd.DataFrame(theory_rows(summary), columns=table.COLUMNS)
+    theory = pd.DataFrame(theory_rows(summary), columns=table.COLUMNS).sort_values("sigma_w2")
     with figures.styled():
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4), layout="constrained")
         keys = ["activation", "init", "scale", "width", "bias_variance", "sigma_w2"]
         groups = list(data.groupby(keys, dropna=False))
-        colors = dict(zip([k for k, _ in groups], sns.color_palette("viridis", len(groups)), strict=True))
-        for key, frame in groups:
+        colors = figures.scale_colors(range(len(groups)))
+        for index, (key, frame) in enumerate(groups):
             activation, init, scale, _, bias, sigma_w2 = key
             unknown = math.isnan(sigma_w2)
-            figures.band(
-                left, frame, colors[key], f"{init} s={scale:g}" if unknown else f"{init} σ$_w^2$={sigma_w2:.3g}"
-            )
+            label = figures.init_label(init, scale) if unknown else f"σ$_w^2$ = {sigma_w2:.3g}"
+            figures.band(left, frame, colors[index], label)
             if unknown:
                 continue
-            first = frame.sort_values("layer").iloc[0]
+            c0 = float(frame.sort_values("layer").iloc[0]["median"])
             depth = int(frame["layer"].max())
-            c0 = float(first["median"])
             predicted = meanfield.correlation_trajectory(activation, sigma_w2, bias, c0, depth)
-            left.plot(np.arange(0, depth + 1), [c0, *predicted], "--", color=colors[key], linewidth=1)
+            figures.theory(left, np.arange(0, depth + 1), [c0, *predicted])
         left.set(xlabel="layer l", ylabel="correlation c$_l$ of two inputs", title="Correlation through depth")
-        figures.legend_below(left)
-        theory = theory.sort_values("sigma_w2")
-        right.plot(theory["sigma_w2"], theory["measured_median"], "o", color="C0", label="fitted ξ$_c$")
-        right.plot(theory["sigma_w2"], theory["predicted"], "--", color="k", label="theory −1/ln χ$_c$")
-        right.plot(theory["sigma_w2"], 6 * theory["predicted"], ":", color="0.4", label="6ξ$_c$: trainable depth")
-        right.set(xlabel="σ$_w^2$", ylabel="depth scale (layers)", yscale="log", title="ξ$_c$: fitted vs theory")
-        right.legend(frameon=False, fontsize="x-small")
+        left.legend(frameon=False, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside it
+        right.set_yscale("log")
+        right.plot(theory["sigma_w2"], theory["measured_median"], "o", color="#0077BB", label="ξ$_c$ fitted to c$_l$")
+        for (activation, bias), rows_ in theory.groupby(["activation", "bias_variance"]):
+            low, high = rows_["sigma_w2"].min(), rows_["sigma_w2"].max()
+            span = max(high - low, 0.4 * low)  # one measured σ_w² still gets a curve around it
+            dense = np.linspace(max(low - 0.1 * span, 1e-3), high + 0.1 * span, 240)
+            xi = np.array([meanfield.depth_scales(activation, s, bias)[1] for s in dense])
+            xi[~((xi > 0) & (xi < 1e6))] = np.nan  # diverges at the edge of chaos
+            figures.theory(right, dense, xi, "theory ξ$_c$ = −1/ln χ$_c$")
+            right.plot(dense, 6 * xi, ":", color="0.35", linewidth=1.1, label="6ξ$_c$: trainable depth (theory)")
+        right.set(xlabel="σ$_w^2$", ylabel="depth scale (layers)", title="ξ$_c$: fitted vs theory")
+        handles, labels = right.get_legend_handles_labels()
+        unique = dict(zip(labels, handles))
+        unique["mean-field c$_l$ (left)"] = figures.theory_handle("mean-field c$_l$ (left)")
+        fig.legend(unique.values(), unique, loc="outside lower center", ncols=4, frameon=False, fontsize="small")
     return fig
 
 

@@ -64,21 +64,21 @@ def plot(summary):
     if not activations:
         return figures.placeholder("Forward signal: no case deeper than one layer in this config")
     with figures.styled():
-        fig, axes = figures.facets(len(activations))
+        fig, axes = figures.facets(len(activations), xlabel="layer l")
         for ax, activation in zip(axes, activations, strict=False):
+            ax.set_yscale("log")
             groups = data[data["activation"] == activation].groupby(["init", "scale", "width"])
             for (init, scale, width), frame in groups:
-                label = f"{init} s={scale:g} (k={width})"
-                style = "-" if scale == 1 else (0, (6, 2, 1, 2))  # dash-dot; dashed is kept for theory
                 entry = INITIALIZERS[init]
+                label = figures.init_label(init, scale) + (f", width {width}" if data["width"].nunique() > 1 else "")
+                style = "-" if scale == 1 else (0, (6, 2, 1, 2))  # dash-dot; dashed is kept for theory
                 figures.band(ax, frame, entry.color, label, marker=entry.marker, linestyle=style)
-                figures.theory_line(ax, predicted_std(frame.iloc[0]), entry.color, first_layer=0)
-            ax.set_yscale("log")
-            ax.set_title(activation, color=ACTIVATIONS[activation].color)
-            ax.set(xlabel="layer l", ylabel="std of x$_l$ (log scale)")
-            ax.plot([], [], "--", color="0.3", linewidth=1, label="mean-field theory")
-            figures.legend_below(ax, ncols=1)
-        fig.suptitle("Forward signal through deep stacks")
+                figures.theory_line(ax, predicted_std(frame.iloc[0]), first_layer=0)
+            ax.set_title(ACTIVATIONS[activation].display)
+            ax.set_ylabel("std of x$_l$ (log scale)")
+        widths = ", ".join(str(w) for w in sorted(set(data["width"])))
+        figures.legend_outside(fig, "init", [figures.theory_handle("mean-field theory")])
+        fig.suptitle(f"Forward signal through deep stacks (width {widths})")
     return fig
 
 

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from initstab import tidy
+from initstab.activations import ACTIVATIONS
 from initstab.experiments.base import Experiment, Figure
 from initstab.initializers import INITIALIZERS
 from initstab.theory import meanfield, table
@@ -22,7 +23,7 @@ def rows(job, combination, metrics, device):
     return tidy.per_layer_rows(tidy.spec_values(job, combination), device, metrics, layers=checkpoints(job.depth))
 
 
-def predicted_variance(spec, depth: int) -> float:
+def predicted_variance(spec, depth: float) -> float:
     """Var eig(JJᵀ) at depth L (Pennington et al. 2017), orthogonal or Gaussian by the init's family."""
     orthogonal = INITIALIZERS[spec["init"]].family == "orthogonal"
     return float(
@@ -63,21 +64,21 @@ def plot(summary):
                 keys, dropna=False
             ):
                 entry = INITIALIZERS[init]
-                figures.band(ax, frame, entry.color, f"{activation}, {init}", marker=entry.marker)
+                label = f"{ACTIVATIONS[activation].display}, {figures.init_label(init)}"
+                figures.band(ax, frame, entry.color, label, marker=entry.marker)
                 if math.isnan(sigma_w2):
                     continue
-                depths = np.sort(frame["layer"].to_numpy(dtype=int))
-                predicted = [predicted_variance(frame.iloc[0], int(d)) for d in depths]
-                ax.plot(depths, predicted, "--", color=entry.color, linewidth=1)
+                depths = np.geomspace(frame["layer"].min(), frame["layer"].max(), 64)  # linear in L: dense is exact
+                figures.theory(ax, depths, [predicted_variance(frame.iloc[0], d) for d in depths])
             # q* differs between panels (σ_b²), so each states its own: where its inputs started (combination table)
             q_stars = ", ".join(
                 f"{q:.3g}" for q in sorted(set(data.loc[data["bias_variance"] == bias, "input_variance"]))
             )
             ax.set(xscale="log", xlabel="depth L", title=f"σ$_b^2$ = {bias:g}, q* = {q_stars}")
             ax.set_yscale("symlog", linthresh=1e-3)
+            ax.set_ylim(bottom=0)  # a variance: nothing below 0 to show
         axes.flat[0].set_ylabel("variance of eig(JJ$^T$)")
-        axes.flat[-1].plot([], [], "--", color="0.3", label="theory (free probability)")
-        figures.legend_below(axes.flat[-1])
+        figures.legend_outside(fig, extra=[figures.theory_handle("theory (free probability)")])
         fig.suptitle("Jacobian spectrum at the edge of chaos")
     return fig
 

@@ -75,17 +75,15 @@ def plot(summary):
         fig, ax = plt.subplots(figsize=(5.5, 3.8), layout="constrained")
         for (scale, width), frame in data.groupby(["scale", "width"]):
             figures.band(ax, frame, colors[scale], f"s = {scale:g}, k = {width}")
-            n = np.sort(frame["layer"].to_numpy(dtype=int))
-            predicted = [products.mean_log_abs_entry(scale, width, i) / np.log(10) for i in n]
-            ax.plot(n, predicted, "--", color=colors[scale], linewidth=1)
-        ax.plot([], [], "--", color="0.3", linewidth=1, label="theory: E log$_{10}$|Y$_{ij}$|")
+            n = np.arange(1, int(frame["layer"].max()) + 1)  # every n, not only the measured ones
+            figures.theory(ax, n, [products.mean_log_abs_entry(scale, width, i) / np.log(10) for i in n])
         ax.axhline(0, color="0.5", linewidth=0.8)
         ax.set(
             xlabel="number of factors n",
             ylabel="median$_{ij}$ log$_{10}$|Y$_{ij}$|",
             title="Products of Gaussian matrices",
         )
-        ax.legend(title="entry std s", frameon=False)
+        figures.legend_outside(fig, "entry std s, width k", [figures.theory_handle("theory: E log$_{10}$|Y$_{ij}$|")])
     return fig
 
 

@@ -69,16 +69,21 @@ def plot(summary):
             mesh = ax.pcolormesh(
                 grid.columns, grid.index, grid.to_numpy(), cmap="vlag", vmin=-limit, vmax=limit, shading="nearest"
             )
-            fine_w = np.linspace(grid.columns.min(), grid.columns.max(), 40)
-            fine_b = np.linspace(grid.index.min(), grid.index.max(), 15)
+            # cells are centred on the grid points; a variance below 0 means nothing, so the axes stop at 0
+            (w_low, w_high), (b_low, b_high) = ax.get_xlim(), ax.get_ylim()
+            w_low, b_low = max(w_low, 0.0), max(b_low, 0.0)
+            ax.set(xlim=(w_low, w_high), ylim=(b_low, b_high))
+            fine_w = np.linspace(max(w_low, 1e-3), w_high, 48)
+            fine_b = np.linspace(b_low, b_high, 24)
             chi = np.array([[chi1_at_fixed_point(activation, w, b) for w in fine_w] for b in fine_b])
-            ax.contour(fine_w, fine_b, np.log(chi), levels=[0.0], colors="k", linestyles="--", linewidths=1.2)
-            ax.set_title(activation, color=ACTIVATIONS[activation].color)
+            with np.errstate(divide="ignore"):
+                ax.contour(fine_w, fine_b, np.log(chi), levels=[0.0], colors="k", linestyles="--", linewidths=1.2)
+            ax.set_title(ACTIVATIONS[activation].display)
             ax.set(xlabel="σ$_w^2$", ylabel="σ$_b^2$")
         fig.colorbar(mesh, ax=axes.ravel().tolist(), label="measured ln(‖g$_l$‖²/‖g$_{l-1}$‖²) per layer")
-        axes.flat[0].plot([], [], "--", color="k", label="theory: χ$_1$ = 1")
-        axes.flat[0].legend(loc="upper left", fontsize="x-small", frameon=True)
-        fig.suptitle("Order-to-chaos phase diagram (gradient growth per layer)")
+        theory = figures.theory_handle("theory: χ$_1$ = 1 (order ← → chaos)")
+        fig.legend(handles=[theory], loc="outside lower center", frameon=False, fontsize="small")
+        fig.suptitle("Order-to-chaos phase diagram")
     return fig
 
 

@@ -3,6 +3,7 @@
 import math
 
 from initstab import tidy
+from initstab.activations import ACTIVATIONS
 from initstab.experiments.base import Experiment, Figure
 from initstab.experiments.gradient_flow import gradient_events
 from initstab.initializers import INITIALIZERS
@@ -10,6 +11,7 @@ from initstab.theory import curves, table
 from initstab.theory import precision as limits
 
 DTYPE_ORDER = ["float16", "bfloat16", "float32", "float64"]
+OVERFLOW, UNDERFLOW = "#CC3311", "#0077BB"  # red up, blue down: apart also for red-green deficiencies
 
 
 def rows(job, combination, metrics, device):
@@ -81,7 +83,7 @@ def plot(summary):
                         median,
                         yerr=[[median - low], [high - median]],
                         fmt=marker,
-                        color="C3" if "over" in metric else "C0",
+                        color=OVERFLOW if "over" in metric else UNDERFLOW,
                         markersize=6,
                         capsize=2,
                     )
@@ -90,11 +92,12 @@ def plot(summary):
                         ax.plot(i + 2 * shift, min(predicted, ceiling), marker, mfc="none", color="k", markersize=7)
             ax.axhline(depth, color="0.5", linestyle=":", linewidth=1)
             ax.set_xticks(range(len(DTYPE_ORDER)), DTYPE_ORDER, rotation=30)
-            ax.set_title(f"{case['activation']}, {case['init']} s={case['scale']:g}", fontsize="small")
+            activation = ACTIVATIONS[case["activation"]].display
+            ax.set_title(f"{activation}, {figures.init_label(case['init'], case['scale'])}", fontsize="small")
         axes.flat[0].set_ylabel("first layer (dotted: network depth)")
         handles = [
-            plt.Line2D([], [], marker="^", color="C3", linestyle="", label="overflow (measured)"),
-            plt.Line2D([], [], marker="v", color="C0", linestyle="", label="underflow to 0 (measured)"),
+            plt.Line2D([], [], marker="^", color=OVERFLOW, linestyle="", label="overflow (measured)"),
+            plt.Line2D([], [], marker="v", color=UNDERFLOW, linestyle="", label="underflow to 0 (measured)"),
             plt.Line2D([], [], marker="o", mfc="none", color="k", linestyle="", label="predicted"),
         ]
         fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize="x-small")

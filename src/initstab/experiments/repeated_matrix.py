@@ -36,7 +36,10 @@ def plot(table):
     data = table[table["metric"] == "steps_until_degenerate"].copy()
     cap = float(data["depth"].max())
     data["steps"] = np.where(np.isfinite(data["value"]), data["value"], cap * 1.06)
-    data["case"] = data["init"] + " s=" + data["scale"].map("{:g}".format) + " k=" + data["width"].astype(str)
+    data["case"] = [
+        f"{figures.init_label(i, s)}, width {w}" for i, s, w in zip(data["init"], data["scale"], data["width"])
+    ]
+    data["activation"] = data["activation"].map(lambda a: ACTIVATIONS[a].display)
     with figures.styled():
         fig, ax = plt.subplots(figsize=(7, 0.6 * data["case"].nunique() + 1.8), layout="constrained")
         sns.stripplot(
@@ -47,7 +50,7 @@ def plot(table):
             dodge=True,
             jitter=0.25,
             size=3,
-            palette={a: ACTIVATIONS[a].color for a in set(data["activation"])},
+            palette={entry.display: entry.color for entry in ACTIVATIONS.values()},
             ax=ax,
         )
         ax.axvline(cap, color="0.4", linestyle=":", linewidth=1)
@@ -57,6 +60,7 @@ def plot(table):
             ylabel="",
             title="Repeated multiplication by one matrix",
         )
+        ax.legend(title="activation", frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     return fig
 
 

@@ -378,7 +378,7 @@ def predicted_forward_std(
 
 
 def jacobian_spectrum_variance(
-    activation: str, sigma_w2: float, bias_variance: float, depth: int, orthogonal: bool
+    activation: str, sigma_w2: float, bias_variance: float, depth: float, orthogonal: bool
 ) -> float:
     """Variance of the eigenvalue distribution of JJᵀ, J the depth-L input–output Jacobian (Pennington et al. 2017).
 
