@@ -104,6 +104,24 @@ def test_a_corrupt_cache_entry_is_recomputed_never_served(tiny, tiny_cache, tmp_
     assert all(p.stat().st_mode & 0o777 == 0o444 for p in cache.iterdir() if p.is_file())
 
 
+def test_a_numpy_upgrade_recomputes_the_kernels_never_reuses_their_numbers(tiny, tiny_cache, tmp_path_factory):
+    """Kernel cache keys carry the TensorFlow, numpy and initstab versions (an upgrade may change the numbers): with
+    the metadata of a numpy 99.0 first on the path (metadata only: the real numpy is still imported), the tiny run's
+    cached matrix_product jobs are recomputed, not restored, and their table comes out the same."""
+    cache = private_cache(tiny_cache, tmp_path_factory)
+    workdir = new_workdir(tmp_path_factory, "upgrade")
+    upgraded = tmp_path_factory.mktemp("upgraded") / "numpy-99.0.dist-info"
+    upgraded.mkdir()
+    (upgraded / "METADATA").write_text("Metadata-Version: 2.1\nName: numpy\nVersion: 99.0\n")
+    table = "results/tables/matrix_product.csv"
+    command, env = snakemake_call(workdir, "--cores", "2", table, cache=cache)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(upgraded.parent), env.get("PYTHONPATH")]))
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert kernel_logs(workdir) == {job for job in all_jobs() if job.startswith("matrix_product/")}
+    assert (workdir / table).read_bytes() == (tiny / table).read_bytes()
+
+
 def test_changing_one_scale_reruns_only_its_jobs_and_their_dependents(tiny, tiny_cache, tmp_path_factory):
     config = yaml.safe_load(TINY.read_text())
     config["experiments"]["gradient_flow"]["cases"][0]["scales"] = [0.5]

@@ -11,7 +11,7 @@ from conftest import REPO, snakemake
 SOFTSIGN = {
     "src/initstab/activations.py": (
         "ACTIVATIONS: dict[str, Activation] = {\n",
-        '    "softsign": Activation("φ(x) = x/(1+|x|)", "softsign", "#17becf", lambda x: x / (1 + np.abs(x)),'
+        '    "softsign": Activation("φ(x) = x/(1+|x|)", "softsign", "#870000", lambda x: x / (1 + np.abs(x)),'
         " lambda x: 1 / (1 + np.abs(x)) ** 2),\n",
     ),
     "src/initstab/tf/activations.py": (

@@ -65,3 +65,14 @@ def test_summary_report_renders_offline_with_every_image(tiny, chromium):
     assert set(verdicts) <= {"inside", "OUTSIDE", "n/a"} and "inside" in verdicts
     screenshot = tiny / "results" / "report" / "summary_screenshot.png"
     assert chromium.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 10_000
+
+
+def test_summary_report_fits_a_1400_px_window(tiny, chromium):
+    """A reviewer at 1,400 px reads every table without scrolling sideways: notes wrap instead of widening it."""
+    chromium.get((tiny / "results" / "report" / "summary.html").resolve().as_uri())
+    viewport = chromium.execute_script("return document.documentElement.clientWidth")
+    widths = chromium.execute_script(
+        "return Array.from(document.querySelectorAll('table')).map(t => t.getBoundingClientRect().right)"
+    )
+    assert widths and max(widths) <= viewport, (viewport, widths)
+    assert chromium.execute_script("return document.documentElement.scrollWidth") <= viewport

@@ -82,7 +82,11 @@ def plot(summary):
         for (activation, bias), rows_ in theory.groupby(["activation", "bias_variance"]):
             low, high = rows_["sigma_w2"].min(), rows_["sigma_w2"].max()
             span = max(high - low, 0.4 * low)  # one measured σ_w² still gets a curve around it
-            dense = np.linspace(max(low - 0.1 * span, 1e-3), high + 0.1 * span, 240)
+            low, high = max(low - 0.1 * span, 1e-3), high + 0.1 * span
+            # ξ_c diverges at the critical σ_w²: points close on both sides of it, evenly spaced elsewhere
+            critical = meanfield.critical_weight_variance(activation, bias)
+            near = critical * (1 + np.outer([-1, 1], np.geomspace(1e-3, 0.2, 10)).ravel())
+            dense = np.unique(np.concatenate([np.linspace(low, high, 40), near[(near > low) & (near < high)]]))
             xi = np.array([meanfield.depth_scales(activation, s, bias)[1] for s in dense])
             xi[~((xi > 0) & (xi < 1e6))] = np.nan  # diverges at the edge of chaos
             figures.theory(right, dense, xi, "theory ξ$_c$ = −1/ln χ$_c$")
