@@ -117,9 +117,9 @@ def placeholder(message: str) -> Figure:
     return fig
 
 
-def facets(n: int, width: float = 3.6, height: float = 3.0, ncols: int = 3, xlabel: str = ""):
-    """``n`` panels sharing x on a grid of ``ncols`` columns; x tick labels and ``xlabel`` only on the lowest
-    panel of each column (also when the last row is short)."""
+def facets(n: int, width: float = 3.6, height: float = 3.0, ncols: int = 3, xlabel: str = "", sharex: bool = True):
+    """``n`` panels on a grid of ``ncols`` columns; ``xlabel`` (and, shared x, the x tick labels) only on the
+    lowest panel of each column (also when the last row is short)."""
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(
@@ -127,11 +127,11 @@ def facets(n: int, width: float = 3.6, height: float = 3.0, ncols: int = 3, xlab
         ncols,
         figsize=(max(width * ncols, 5.6), height * nrows + 0.8),  # room for a suptitle and a legend below
         squeeze=False,
-        sharex=True,
+        sharex=sharex,
         layout="constrained",
     )
-    axes.flat[0].xaxis.set_major_locator(MaxNLocator(integer=True))  # layers (shared by every panel)
     for index, ax in enumerate(axes.flat):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers
         if index >= n:
             ax.set_visible(False)
         elif index + ncols >= n:  # nothing visible below it
@@ -150,11 +150,18 @@ def layer_panels(data: pd.DataFrame, hue: str, title: str, curve, first_layer: i
         colors = scale_colors(data["scale"]) if hue == "scale" else None
         for ax, activation in zip(axes, activations, strict=False):
             ax.set_yscale("log")
-            for key, frame in data[data["activation"] == activation].groupby(hue):
+            # one band per combination: an init may come at several scales (orthogonal at gain 1 and √2)
+            for (init, scale, width), frame in data[data["activation"] == activation].groupby(
+                ["init", "scale", "width"]
+            ):
+                label = f"{scale:g}" if hue == "scale" else init_label(init, scale)
+                label += f", width {width}" if data["width"].nunique() > 1 else ""
+                entry = INITIALIZERS[init]
                 if hue == "scale":
-                    band(ax, frame, colors[key], f"{key:g}")
+                    band(ax, frame, colors[scale], label)
                 else:
-                    band(ax, frame, INITIALIZERS[key].color, init_label(key), marker=INITIALIZERS[key].marker)
+                    style = "-" if scale == 1 else (0, (6, 2, 1, 2))  # dash-dot; dashed is kept for theory
+                    band(ax, frame, entry.color, label, marker=entry.marker, linestyle=style)
                 theory_line(ax, curve(frame.iloc[0]), first_layer)
             ax.set_title(ACTIVATIONS[activation].display)
             ax.set_ylabel(f"{ylabel} (log scale)")

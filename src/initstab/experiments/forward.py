@@ -64,7 +64,7 @@ def plot(summary):
     if not activations:
         return figures.placeholder("Forward signal: no case deeper than one layer in this config")
     with figures.styled():
-        fig, axes = figures.facets(len(activations), xlabel="layer l")
+        fig, axes = figures.facets(len(activations), xlabel="layer l", sharex=False)  # depths differ by case
         for ax, activation in zip(axes, activations, strict=False):
             ax.set_yscale("log")
             groups = data[data["activation"] == activation].groupby(["init", "scale", "width"])
