@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
+import markupsafe
 import pandas as pd
 from docutils.core import publish_parts
 
@@ -101,12 +102,20 @@ def _theory_context(table: pd.DataFrame, critical: Mapping[str, float]) -> dict:
     }
 
 
-TEMPLATE = jinja2.Environment(
+def _breakable(text) -> markupsafe.Markup:
+    """Escaped text that may wrap after an underscore: identifiers (gradient_flow, grad_mean_abs_native) would
+    otherwise set a column's width, and the tables would not fit a 1,400 px window."""
+    return markupsafe.Markup(str(markupsafe.escape(text)).replace("_", "_<wbr>"))
+
+
+_ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("initstab", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
-).get_template("summary.html.j2")
+)
+_ENVIRONMENT.filters["breakable"] = _breakable
+TEMPLATE = _ENVIRONMENT.get_template("summary.html.j2")
 
 
 def summary_html(
