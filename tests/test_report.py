@@ -107,3 +107,11 @@ def test_caption_text_fills_the_run_sizes():
 
 def test_identifiers_may_wrap_after_underscores_and_stay_escaped():
     assert report._breakable("grad_mean<abs>") == "grad_<wbr>mean&lt;abs&gt;"
+
+
+def test_calibration_paragraph_counts_the_tails(tmp_path):
+    table = reproduction()
+    table["quantile"] = [0.995, 0.5, math.nan]
+    page = report.summary_html(table, [], "abc123", {"initstab": "1"}, "c0ffee")
+    assert "Over 2 of them" in page and "1 above our 99th" in page and "0 lie below our 1st" in page
+    assert 'id="theory"' not in page and "Calibration" not in report.summary_html(reproduction(), [], "a", {}, "c")

@@ -145,3 +145,29 @@ def test_reproduction_table_joins_numbers_matrices_and_notes():
     assert result["note"].iloc[0] == "explained"
     assert "not in this config" in result["note"].iloc[1]  # the missing combination comes before any note
     assert result["note"].iloc[2:].str.contains("experiment not in this config").all()
+
+
+def test_ensemble_quantile_is_the_mid_rank_in_the_extended_order():
+    sample = np.array([1.0, 2.0, 2.0, 3.0, np.inf, np.nan, np.nan, -np.inf])
+    assert reproduction.ensemble_quantile(sample, 2.0) == (2 + 2 / 2) / 8  # −inf and 1 below, two equal
+    assert reproduction.ensemble_quantile(sample, np.inf) == (5 + 1 / 2) / 8
+    assert reproduction.ensemble_quantile(sample, np.nan) == (6 + 2 / 2) / 8  # NaN above everything
+    assert reproduction.ensemble_quantile(sample, -np.inf) == (0 + 1 / 2) / 8
+    assert reproduction.ensemble_quantile(np.arange(100.0), 1000.0) == 1.0
+
+
+def test_compare_gives_the_printed_numbers_quantile():
+    tables = {"gradient_flow": table_with(np.linspace(1.0, 2.0, 101))}
+    assert reproduction.compare(ROW | {"seed_value": 1.5}, tables)["quantile"] == 0.5
+    assert reproduction.compare(ROW | {"seed_value": 9.0}, tables)["quantile"] == 1.0
+
+
+def test_calibration_accepts_uniform_quantiles_and_rejects_a_shifted_ensemble():
+    uniform = pd.DataFrame({"quantile": (np.arange(200) + 0.5) / 200})
+    calibrated = reproduction.calibration(uniform)
+    assert calibrated["n"] == 200 and calibrated["p_value"] > 0.99 and calibrated["ks_distance"] < 0.01
+    assert calibrated["below_p01"] == 2 and calibrated["above_p99"] == 2
+    shifted = reproduction.calibration(pd.DataFrame({"quantile": np.full(50, 0.995)}))
+    assert shifted["p_value"] < 1e-6 and shifted["above_p99"] == 50
+    empty = reproduction.calibration(pd.DataFrame({"quantile": [np.nan]}))
+    assert empty["n"] == 0 and math.isnan(empty["p_value"])

@@ -12,7 +12,7 @@ import pandas as pd
 from docutils.core import publish_parts
 
 from initstab.experiments import EXPERIMENTS
-from initstab.reproduction import COLUMNS
+from initstab.reproduction import COLUMNS, calibration
 
 
 def caption_text(template: str, sizes: Mapping[str, str]) -> str:
@@ -138,6 +138,7 @@ def summary_html(
         passed=int((reproduction["inside"] == True).sum()),  # noqa: E712 - column holds True/False/NA
         judged=int(reproduction["inside"].notna().sum()),
         reproduction={"columns": REPRODUCTION_SHOWN, "rows": _reproduction_rows(reproduction)},
+        calibration=calibration(reproduction),
         theory=None if theory is None else _theory_context(theory, critical or {}),
         figures=[
             {

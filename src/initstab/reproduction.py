@@ -5,6 +5,9 @@ statistic's distribution from our seeds (by resampling means of ``n_avg`` per-se
 notebook's number reproduced when it lies in the 1st–99th percentile band (widened by half a unit of
 its last printed digit: ``tensor(0.0058)`` stands for [0.00575, 0.00585)). Order is extended to
 −inf < finite < inf < NaN, so a printed inf or NaN lies inside when our band reaches it.
+
+Each row also gives the printed number's quantile in that distribution (mid-rank, the same order). If the
+notebooks drew from our distributions, these quantiles would be uniform on [0, 1]: ``calibration`` tests that.
 """
 
 import math
@@ -13,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
+from scipy import stats as scipy_stats
 
 from initstab.combinations import combination_name, derived
 from initstab.experiments import EXPERIMENTS
@@ -35,6 +39,7 @@ COLUMNS = [
     "p01",
     "p99",
     "inside",
+    "quantile",
     "theory",
     "n_seeds",
     "printed_as",
@@ -60,6 +65,34 @@ def within(value: float, low: float, high: float, resolution: float = 0.0) -> bo
     if resolution and math.isfinite(value):
         return _rank(low) <= _rank(value + resolution) and _rank(value - resolution) <= _rank(high)
     return _rank(low) <= _rank(value) <= _rank(high)
+
+
+def ensemble_quantile(sample: np.ndarray, value: float) -> float:
+    """Mid-rank quantile of ``value`` in ``sample``, (#below + #equal/2)/n, in the order −inf < finite < inf < NaN."""
+    sample = np.asarray(sample, dtype=np.float64)
+    nan = np.isnan(sample)
+    if math.isnan(value):
+        below, equal = np.count_nonzero(~nan), np.count_nonzero(nan)
+    else:
+        below, equal = np.count_nonzero(sample < value), np.count_nonzero(sample == value)
+    return (below + equal / 2) / sample.size
+
+
+def calibration(table: pd.DataFrame) -> dict[str, float]:
+    """How the printed numbers' quantiles in our ensembles compare with U(0, 1), which they follow if the notebooks
+    drew from our distributions: Kolmogorov–Smirnov distance and p-value, and the counts in each 1 % tail (0.01·n
+    expected). Rows of one notebook cell share draws, so the p-value is optimistic where cells print many rows."""
+    quantiles = table["quantile"].dropna().to_numpy(dtype=np.float64)
+    if quantiles.size == 0:
+        return {"n": 0, "ks_distance": math.nan, "p_value": math.nan, "below_p01": 0, "above_p99": 0}
+    test = scipy_stats.kstest(quantiles, "uniform")
+    return {
+        "n": int(quantiles.size),
+        "ks_distance": float(test.statistic),
+        "p_value": float(test.pvalue),
+        "below_p01": int(np.count_nonzero(quantiles < 0.01)),
+        "above_p99": int(np.count_nonzero(quantiles > 0.99)),
+    }
 
 
 def printed_resolution(text: str) -> float:
@@ -119,7 +152,8 @@ def compare(row: Mapping, tables: Mapping[str, pd.DataFrame], dtype: str = "floa
     sample = bootstrap_means(chosen["value"].to_numpy(dtype=np.float64), int(row["n_avg"]))
     band = {name: ranked_quantile(sample, q) for name, q in (("p01", 0.01), ("median", 0.5), ("p99", 0.99))}
     inside = within(compared, band["p01"], band["p99"], resolution)
-    return out | band | {"inside": inside, "n_seeds": len(chosen)}
+    quantile = ensemble_quantile(sample, compared)
+    return out | band | {"inside": inside, "quantile": quantile, "n_seeds": len(chosen)}
 
 
 def reproduction_table(
