@@ -103,7 +103,7 @@ def _theory_context(table: pd.DataFrame, critical: Mapping[str, float]) -> dict:
 
 
 def _breakable(text) -> markupsafe.Markup:
-    """Escaped text that may wrap after an underscore: identifiers (gradient_flow, grad_mean_abs_native) would
+    """Escaped text that may wrap after an underscore: identifiers such as grad_mean_abs_native would
     otherwise set a column's width, and the tables would not fit a 1,400 px window."""
     return markupsafe.Markup(str(markupsafe.escape(text)).replace("_", "_<wbr>"))
 
