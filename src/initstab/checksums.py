@@ -53,13 +53,13 @@ def verify_cache(cache: Path, results: Path, warn) -> list[Path]:
     """Remove every cache entry whose content does not match its checksums (``warn`` names each and why); make
     every entry read-only; remove the links in ``results`` that point into ``cache`` at nothing (Snakemake takes a
     dangling link for an existing output and would neither restore nor recompute it). Returns the removed files."""
-    removed = []
-    for sidecar in sorted(Path(cache).glob(f"*{EXT}")):
+    cache, removed = Path(cache).resolve(), []
+    for sidecar in sorted(cache.glob(f"*{EXT}")):
         try:
             found = problems(sidecar)
         except (OSError, UnicodeDecodeError) as error:
             found = [f"{sidecar.name} unreadable: {error}"]
-        entry = sorted(Path(cache).glob(sidecar.name[: -len(EXT)] + "*"))
+        entry = sorted(cache.glob(sidecar.name[: -len(EXT)] + "*"))
         if found:
             warn(f"corrupt cache entry {sidecar.with_suffix('')} removed, it will be recomputed: {'; '.join(found)}")
             for path in entry:
@@ -70,6 +70,6 @@ def verify_cache(cache: Path, results: Path, warn) -> list[Path]:
             if path.stat().st_mode & 0o777 != READ_ONLY:
                 os.chmod(path, READ_ONLY)
     for link in Path(results).rglob("*"):
-        if link.is_symlink() and not link.exists() and Path(os.readlink(link)).parent == Path(cache).absolute():
+        if link.is_symlink() and not link.exists() and (link.parent / os.readlink(link)).parent.resolve() == cache:
             link.unlink()
     return removed

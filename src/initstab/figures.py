@@ -84,7 +84,7 @@ def theory_handle(label: str):
     return Line2D([], [], label=label, **THEORY_STYLE)
 
 
-def legend_outside(fig: Figure, title: str | None = None, extra=(), ncols: int | None = None) -> None:
+def legend_outside(fig: Figure, title: str | None = None, extra=()) -> None:
     """One legend for the whole figure, below its panels and inside the canvas: every labelled line of every
     panel once (same label, same entry), then ``extra`` handles (the theory's)."""
     handles: dict[str, object] = {}
@@ -95,8 +95,7 @@ def legend_outside(fig: Figure, title: str | None = None, extra=(), ncols: int |
         handles.setdefault(handle.get_label(), handle)
     if not handles:
         return
-    width_in = fig.get_figwidth()
-    ncols = ncols or max(1, min(len(handles), int(width_in // 2.6)))
+    ncols = max(1, min(len(handles), int(fig.get_figwidth() // 2.6)))  # about 2.6 inches an entry
     fig.legend(
         list(handles.values()),
         list(handles),
