@@ -114,4 +114,6 @@ def test_calibration_paragraph_counts_the_tails(tmp_path):
     table["quantile"] = [0.995, 0.5, math.nan]
     page = report.summary_html(table, [], "abc123", {"initstab": "1"}, "c0ffee")
     assert "Over 2 of them" in page and "1 above our 99th" in page and "0 lie below our 1st" in page
+    assert '>inside</td><td class="">0.995</td>' in page
+    assert '>n/a</td><td class=""></td>' in page  # not judged: no quantile, left blank (not "nan")
     assert 'id="theory"' not in page and "Calibration" not in report.summary_html(reproduction(), [], "a", {}, "c")

@@ -58,7 +58,7 @@ def _reproduction_rows(table: pd.DataFrame) -> list[dict]:
                 cells.append({"css": "verdict", "text": "n/a" if pd.isna(value) else "inside" if value else "OUTSIDE"})
             elif column == "theory":
                 cells.append(_cell(value))
-            elif column in ("layer", "note"):
+            elif column in ("layer", "note", "quantile"):  # no layer, no note, not judged: left blank
                 cells.append(_cell(value, "text note" if column == "note" else "text", missing=""))
             else:  # a NaN median or band is a result (the ensemble's NaN) and is printed
                 cells.append(_cell(value, missing="nan"))
