@@ -84,11 +84,11 @@ def theory_handle(label: str):
     return Line2D([], [], label=label, **THEORY_STYLE)
 
 
-def legend_outside(fig: Figure, title: str | None = None, extra=()) -> None:
-    """One legend for the whole figure, below its panels and inside the canvas: every labelled line of every
-    panel once (same label, same entry), then ``extra`` handles (the theory's)."""
+def legend_outside(fig: Figure, title: str | None = None, extra=(), panels=None) -> None:
+    """One legend for the whole figure, below its panels and inside the canvas: every labelled line of
+    ``panels`` (default: all) once (same label, same entry), then ``extra`` handles (the theory's)."""
     handles: dict[str, object] = {}
-    for ax in fig.axes:
+    for ax in fig.axes if panels is None else panels:
         for handle, label in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(label, handle)
     for handle in extra:

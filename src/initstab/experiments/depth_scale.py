@@ -92,10 +92,8 @@ def plot(summary):
             figures.theory(right, dense, xi, "theory ξ$_c$ = −1/ln χ$_c$")
             right.plot(dense, 6 * xi, ":", color="0.35", linewidth=1.1, label="6ξ$_c$: trainable depth (theory)")
         right.set(xlabel="σ$_w^2$", ylabel="depth scale (layers)", title="ξ$_c$: fitted vs theory")
-        handles, labels = right.get_legend_handles_labels()
-        unique = dict(zip(labels, handles))
-        unique["mean-field c$_l$ (left)"] = figures.theory_handle("mean-field c$_l$ (left)")
-        fig.legend(unique.values(), unique, loc="outside lower center", ncols=4, frameon=False, fontsize="small")
+        # the left panel's σ_w² legend stands beside it; this one holds the right panel's and the left's theory
+        figures.legend_outside(fig, extra=[figures.theory_handle("mean-field c$_l$ (left)")], panels=[right])
     return fig
 
 
