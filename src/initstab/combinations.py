@@ -11,6 +11,7 @@ travel with it (``spec.Combination``): kernels and figures recompute nothing.
 """
 
 import hashlib
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -18,17 +19,24 @@ from collections.abc import Mapping
 from initstab.activations import ACTIVATIONS, IDENTITY
 from initstab.experiments import EXPERIMENTS
 from initstab.initializers import INITIALIZERS, NO_INIT
-from initstab.spec import Combination, Job
+from initstab.regimes import NO_REGIME
+from initstab.spec import Combination, Job, Training
 from initstab.theory import meanfield
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
-CASE_KEYS = ("activations", "inits", "scales", "bias_variances")
+CASE_KEYS = ("activations", "inits", "scales", "bias_variances", "regimes")
 # Weights per stacked kernel call: 32 MiB. A gradient-flow call peaks at ~15× its weight batch on top of ~0.66 GB
 # for Python and TensorFlow (measured: 15 stacked combinations of 200 × 100² took 2.4 GB, 4 took 1.2 GB, and the
 # whole job 1.38 GB); stacking more saves no time (the 15 took 56 s at once, 54 s in chunks of 4).
 BATCH_BYTES = 32 * 2**20
 ALL = "all"  # the activation name of a one-job experiment's job
-DEFAULT_CASE = {"activations": [IDENTITY], "inits": [NO_INIT], "scales": [1.0], "bias_variances": [0.0]}
+DEFAULT_CASE = {
+    "activations": [IDENTITY],
+    "inits": [NO_INIT],
+    "scales": [1.0],
+    "bias_variances": [0.0],
+    "regimes": [NO_REGIME],
+}
 
 
 def format_scale(scale: float) -> str:
@@ -37,11 +45,19 @@ def format_scale(scale: float) -> str:
 
 
 def combination_name(
-    activation: str, init: str, scale: float, width: int, depth: int, dtype: str, bias_variance: float = 0.0
+    activation: str,
+    init: str,
+    scale: float,
+    width: int,
+    depth: int,
+    dtype: str,
+    bias_variance: float = 0.0,
+    regime: str = NO_REGIME,
 ) -> str:
-    """Name of one combination; its seed derives from it (the bias part appears only when σ_b² ≠ 0)."""
+    """Name of one combination (the bias part appears only when σ_b² ≠ 0, the regime only for a trained one)."""
     bias = f"__b{format_scale(bias_variance)}" if bias_variance else ""
-    return f"{activation}__{init}__s{format_scale(scale)}{bias}__w{width}__d{depth}__{dtype}"
+    trained = f"__{regime}" if regime != NO_REGIME else ""
+    return f"{activation}__{init}__s{format_scale(scale)}{bias}__w{width}__d{depth}__{dtype}{trained}"
 
 
 def job_name(activation: str, width: int, depth: int, dtype: str, seeds: int) -> str:
@@ -95,26 +111,26 @@ def _case_combinations(config: Mapping, experiment: str, section: Mapping, case:
         defaults = {"width": defaults.pop("points"), "depth": 0, "seeds": 1, **defaults}
     settings = {"dtype": config["dtype"], **defaults, **{k: v for k, v in case.items() if k not in CASE_KEYS}}
     settings = {key: settings[key] for key in ("width", "depth", "seeds", "dtype", *declared.options)}
+    if "training" in settings:
+        settings["training"] = Training(**settings["training"])
     lists = {key: case.get(key, DEFAULT_CASE[key]) for key in CASE_KEYS}
-    for activation in lists["activations"]:
-        for init in lists["inits"]:
-            for scale in lists["scales"]:
-                for bias_variance in lists["bias_variances"]:
-                    scale, bias_variance = float(scale), float(bias_variance)
-                    name = combination_name(
-                        activation, init, scale, settings["width"], settings["depth"], settings["dtype"], bias_variance
-                    )
-                    combination = Combination(
-                        activation=activation,
-                        init=init,
-                        scale=scale,
-                        bias_variance=bias_variance,
-                        name=name,
-                        seed=combination_seed(config["seed"], experiment, name),
-                        lsuv=INITIALIZERS[init].lsuv if init in INITIALIZERS else False,
-                        **derived(activation, init, scale, settings["width"], bias_variance, declared.fixed_point),
-                    )
-                    yield {"activation": ALL if declared.one_job else activation, **settings}, combination
+    shape = (settings["width"], settings["depth"], settings["dtype"])
+    for activation, init, scale, bias_variance, regime in itertools.product(*(lists[key] for key in CASE_KEYS)):
+        scale, bias_variance = float(scale), float(bias_variance)
+        untrained = combination_name(activation, init, scale, *shape, bias_variance)
+        combination = Combination(
+            activation=activation,
+            init=init,
+            scale=scale,
+            bias_variance=bias_variance,
+            name=combination_name(activation, init, scale, *shape, bias_variance, regime),
+            # regimes of one init start from the same weights: the seed comes from the name without the regime
+            seed=combination_seed(config["seed"], experiment, untrained),
+            lsuv=INITIALIZERS[init].lsuv if init in INITIALIZERS else False,
+            regime=regime,
+            **derived(activation, init, scale, settings["width"], bias_variance, declared.fixed_point),
+        )
+        yield {"activation": ALL if declared.one_job else activation, **settings}, combination
 
 
 def combination_table(config: Mapping) -> dict[tuple[str, str], Job]:
@@ -183,15 +199,24 @@ def _listed(values) -> str:
 
 def run_sizes(table: Mapping[tuple[str, str], Job], experiment: str) -> dict[str, str]:
     """What one experiment's run covers, as caption text: its jobs' settings (width, depth, seeds, dtype and the
-    experiment's options) and its combinations' activations, inits, scales and σ_b² (``bias_variances``).
+    experiment's options, a ``training``'s fields) and its combinations' activations, inits, scales, σ_b²
+    (``bias_variances``) and regimes.
     Figure titles and captions state these, never the default config's sizes."""
     jobs = [job for (name, _), job in table.items() if name == experiment]
     settings = [key for key in jobs[0].settings() if key not in ("experiment", "name", "activation")] if jobs else []
-    sizes = {key: _listed(getattr(job, key) for job in jobs) for key in settings if getattr(jobs[0], key) is not None}
+    sizes = {
+        key: _listed(getattr(job, key) for job in jobs)
+        for key in settings
+        if getattr(jobs[0], key) is not None and key != "training"
+    }
+    if jobs and jobs[0].training is not None:  # its fields (optimizer, learning_rate, steps, …) as sizes
+        for key in ("optimizer", "learning_rate", "steps", "batch_size", "record_every", "weight_decay"):
+            sizes[key] = _listed(getattr(job.training, key) for job in jobs)
     if jobs and EXPERIMENTS[experiment].one_job:
         sizes["points"] = sizes.pop("width")  # a one-job experiment's width is its grid
     combinations = [c for job in jobs for c in job.combinations]
     for key, field in (("activations", "activation"), ("inits", "init"), ("scales", "scale")):
         sizes[key] = _listed(getattr(c, field) for c in combinations)
     sizes["bias_variances"] = _listed(c.bias_variance for c in combinations)
+    sizes["regimes"] = _listed(c.regime for c in combinations)
     return sizes

@@ -27,10 +27,16 @@ from initstab.activations import ACTIVATIONS
 from initstab.combinations import DTYPES, chunk_size, combination_table, memory_mb
 from initstab.experiments import EXPERIMENTS
 from initstab.initializers import INITIALIZERS
+from initstab.regimes import REGIMES
 
 INT32_MAX = 2**31 - 1  # TensorFlow kernels (GPU ones above all) index a tensor's elements with int32
-# keys that one experiment alone reads (its Experiment.options)
-ONLY_IN = {key: experiment.name for experiment in EXPERIMENTS.values() for key in experiment.options}
+# keys that only some experiments read (their Experiment.options) → those experiments
+ONLY_IN = {
+    key: tuple(e.name for e in EXPERIMENTS.values() if key in e.options)
+    for experiment in EXPERIMENTS.values()
+    for key in experiment.options
+}
+TRAINERS = tuple(e.name for e in EXPERIMENTS.values() if e.trains)
 
 
 class ConfigError(WorkflowError, ValueError):
@@ -151,10 +157,11 @@ def nonfinite_numbers(node, path=()) -> Iterator[tuple[tuple, float]]:
 
 def load_schema(path: str | os.PathLike) -> dict:
     """The config schema, with the names it admits taken from the registries: ``$defs.activation`` and
-    ``$defs.init`` enumerate ACTIVATIONS and INITIALIZERS, ``$defs.dtype`` the dtypes a job name can carry."""
+    ``$defs.init`` and ``$defs.regime`` enumerate ACTIVATIONS, INITIALIZERS and REGIMES, ``$defs.dtype`` the dtypes a
+    job name can carry."""
     with open(path, encoding="utf-8") as stream:
         schema = yaml.safe_load(stream)
-    names = {"activation": list(ACTIVATIONS), "init": list(INITIALIZERS), "dtype": list(DTYPES)}
+    names = {"activation": list(ACTIVATIONS), "init": list(INITIALIZERS), "dtype": list(DTYPES), "regime": list(REGIMES)}
     for key, enum in names.items():
         schema["$defs"][key]["enum"] = enum
     return schema
@@ -251,16 +258,23 @@ def check_config(config: Mapping, source: str) -> None:
         raise ConfigError(
             f"{source}: experiments.activations: x_min ({grid['x_min']!r}) must be less than x_max ({grid['x_max']!r})"
         )
-    for key, owner in ONLY_IN.items():
+    for key, owners in [*ONLY_IN.items(), ("regimes", TRAINERS)]:
+        readers = " and ".join(owners) + (" reads" if len(owners) == 1 else " read")
         for experiment, section in experiments.items():
-            if experiment != owner and key in section:
-                raise ConfigError(f"{source}: experiments.{experiment}.{key}: only {owner} reads {key}; remove it")
+            if experiment not in owners and key in section:
+                raise ConfigError(f"{source}: experiments.{experiment}.{key}: only {readers} {key}; remove it")
             for index, case in enumerate(section["cases"]):
-                if experiment != owner and key in case:
+                if experiment not in owners and key in case:
                     raise ConfigError(
-                        f"{source}: {_case_path(experiment, index)}.{key}: only {owner} reads {key}; remove it"
+                        f"{source}: {_case_path(experiment, index)}.{key}: only {readers} {key}; remove it"
                     )
     for experiment, index, section, case in _cases(config):
+        symmetric = [init for init in case.get("inits", []) if INITIALIZERS[init].symmetric]
+        if symmetric and experiment not in TRAINERS:
+            raise ConfigError(
+                f"{source}: {_case_path(experiment, index)}.inits: {', '.join(symmetric)} start the hidden units "
+                f"alike, which only the experiments that train use ({', '.join(TRAINERS)}); remove it"
+            )
         if "repeats" in section:
             seeds = case.get("seeds", section["seeds"])
             if section["repeats"] > seeds:

@@ -47,9 +47,10 @@ def init_label(init: str, scale: float | None = None) -> str:
     return display if scale is None or scale == 1 else f"{display}, s = {scale:g}"
 
 
-def band(ax, frame: pd.DataFrame, color, label: str, marker=None, linestyle="-") -> None:
-    frame = frame.sort_values("layer")
-    x = frame["layer"].to_numpy(dtype=float)
+def band(ax, frame: pd.DataFrame, color, label: str, marker=None, linestyle="-", x: str = "layer") -> None:
+    """Median line and 5–95 % band of a summary over its column ``x`` (layers; the step of a training record)."""
+    frame = frame.sort_values(x)
+    x = frame[x].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         ax.fill_between(x, frame["p05"], frame["p95"], color=color, alpha=0.15, linewidth=0)
     every = max(1, len(x) // 8)

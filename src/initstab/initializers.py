@@ -4,7 +4,9 @@ One entry per initializer: formula, display name, colour and marker, its varianc
 non-centred ones) and, for the derived inits, how they draw: ``critical`` inits draw ``base`` with gain
 s·√σ²_w,crit(φ, σ_b²) (mean-field theory), ``lsuv`` draws ``base`` with gain 1 and rescales per layer on the data.
 ``scale`` is the std of ``normal``, the half-width of ``uniform`` and a gain multiplier for the fan-based rules.
-The TensorFlow draws live in ``initstab.tf.initializers`` under the keys of the non-derived entries.
+The TensorFlow draws live in ``initstab.tf.initializers`` under the keys of the non-derived entries; the
+``symmetric`` ones (units that start alike, for the symmetry experiment) need to know which layer they fill and
+are drawn by ``initstab.tf.training``.
 """
 
 import math
@@ -30,6 +32,7 @@ class Initializer:
     base: str | None = None  # derived inits: the registry init that draws them
     critical: bool = False  # gain × √σ²_w,crit(φ, σ_b²)
     lsuv: bool = False  # rescaled per layer so that std(W·h) = s
+    symmetric: bool = False  # the units of each hidden layer start alike (symmetry only; initstab.tf.training draws it)
 
 
 INITIALIZERS: dict[str, Initializer] = {
@@ -89,6 +92,21 @@ INITIALIZERS: dict[str, Initializer] = {
         family="orthogonal",
         base="orthogonal",
         lsuv=True,
+    ),
+    "constant": Initializer(
+        "every weight of a layer s/√fan_in: the hidden units of a layer start alike",
+        "constant",
+        "#BBBBBB",
+        "8",
+        symmetric=True,
+    ),
+    "identical_units": Initializer(
+        "the units of a layer alike but random: the first layer's units receive one N(0, s²/fan_in) row, each "
+        "output one N(0, s²/fan_in) weight from every unit, hidden-to-hidden weights one N(0, s²/fan_in) number",
+        "identical units",
+        "#FFAABB",
+        "1",
+        symmetric=True,
     ),
 }
 NO_INIT = "none"  # the `init` of jobs that draw no weights (the activation curves)

@@ -25,10 +25,27 @@ class Combination:
     draw_scale: float  # and its scale (critical: s·√σ²_w,crit)
     input_variance: float  # q*: where the fixed-point experiments start (1 where theory gives 0, ∞ or nothing)
     lsuv: bool = False  # rescale each layer so that std(W·h) = scale
+    regime: str = "none"  # how the net is trained (initstab.regimes); "none" for the experiments that train nothing
 
     @property
     def has_sigma_w2(self) -> bool:
         return not math.isnan(self.sigma_w2)
+
+
+@dataclass(frozen=True)
+class Training:
+    """One optimizer, learning rate and step budget for every net of a job (the experiments that train)."""
+
+    optimizer: str  # "sgd" or "rmsprop"
+    learning_rate: float
+    steps: int
+    batch_size: int  # examples per step of the minibatch regimes
+    record_every: int  # steps between recorded metrics (step 0 and the last step are always recorded)
+    weight_decay: float = 0.0  # λ of the L2 penalty (λ/2)·Σ‖W‖² in the regimes that decay weights
+
+    @property
+    def recorded_steps(self) -> list[int]:
+        return sorted({*range(0, self.steps, self.record_every), self.steps})
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,7 @@ class Job:
     input_correlation: float | None = None  # correlation of the two inputs (the depth-scale fit)
     x_min: float | None = None  # grid of the activation curves
     x_max: float | None = None
+    training: Training | None = None  # the experiments that train: optimizer, learning rate, steps
 
     @property
     def points(self) -> int:
@@ -63,6 +81,8 @@ class Job:
     def from_params(cls, params: Mapping) -> "Job":
         fields = dict(params)
         fields["combinations"] = tuple(Combination(**c) for c in fields["combinations"])
+        if fields.get("training") is not None:
+            fields["training"] = Training(**fields["training"])
         return cls(**fields)
 
     def settings(self) -> dict:

@@ -1,6 +1,7 @@
 """The one long table every job writes and every figure reads (no TensorFlow here).
 
-One row per (job, seed, layer, metric). Non-finite values are kept as inf/NaN and flagged by ``finite``;
+One row per (job, seed, layer, metric, x); ``x`` is a curve's grid point (the activations' input, the training
+experiments' step). Non-finite values are kept as inf/NaN and flagged by ``finite``;
 per-seed metrics (e.g. ``first_nonfinite_layer``) have an empty ``layer``; an event that never happens within
 the network is encoded as ``inf`` (the notebooks' own ``float('Inf')``).
 """
@@ -18,6 +19,7 @@ SPEC_COLUMNS = [
     "init",
     "scale",
     "bias_variance",
+    "regime",
     "sigma_w2",
     "input_variance",
     "width",
@@ -31,6 +33,7 @@ DTYPES = {
     "init": "str",
     "scale": "float64",
     "bias_variance": "float64",
+    "regime": "str",
     "sigma_w2": "float64",
     "input_variance": "float64",
     "width": "int64",
@@ -52,7 +55,7 @@ def spec_values(job: Job, combination: Combination) -> dict:
     shape = {name: getattr(job, name) for name in ("experiment", "width", "depth", "dtype")}
     own = {
         name: getattr(combination, name)
-        for name in ("activation", "init", "scale", "bias_variance", "sigma_w2", "input_variance")
+        for name in ("activation", "init", "scale", "bias_variance", "regime", "sigma_w2", "input_variance")
     }
     return {name: (shape | own)[name] for name in SPEC_COLUMNS}
 
@@ -82,6 +85,20 @@ def per_seed_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray])
     return [
         _frame(spec, device, metric, values, np.arange(np.size(values)), pd.NA) for metric, values in metrics.items()
     ]
+
+
+def per_step_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], steps) -> list[pd.DataFrame]:
+    """Rows of a training record, ``x`` the step: (seeds, steps) arrays with an empty ``layer``, (seeds, steps,
+    layers) arrays with hidden layers 1..layers."""
+    frames = []
+    for metric, values in metrics.items():
+        n_seeds, n_steps, *rest = np.shape(values)
+        n_layers = rest[0] if rest else 1
+        seeds = np.repeat(np.arange(n_seeds), n_steps * n_layers)
+        x = np.tile(np.repeat(np.asarray(steps, dtype=np.float64), n_layers), n_seeds)
+        layers = np.tile(np.arange(1, n_layers + 1), n_seeds * n_steps) if rest else pd.NA
+        frames.append(_frame(spec, device, metric, values, seeds, layers, x=x))
+    return frames
 
 
 def curve_rows(spec: Mapping, device: str, x: np.ndarray, metrics: Mapping[str, np.ndarray]):
@@ -118,15 +135,15 @@ def read_table(path) -> pd.DataFrame:
 
 def check_job_rows(table: pd.DataFrame, job: Job, path) -> None:
     """Raise ValueError naming ``path`` unless its rows are exactly the job's: its experiment, shape and dtype, one
-    group per combination (activation, init, scale, σ_b²), seeds within ``job.seeds``, the same metrics and row
+    group per combination (activation, init, scale, σ_b², regime), seeds within ``job.seeds``, the same metrics and row
     count for every combination."""
     where = f"{path} (job {job.experiment}/{job.name})"
     for column in ("experiment", "width", "depth", "dtype"):
         found = set(table[column])
         if found != {getattr(job, column)}:
             raise ValueError(f"{where}: {column} {sorted(found)}, the job has {getattr(job, column)!r}")
-    keys = ["activation", "init", "scale", "bias_variance"]
-    expected = {(c.activation, c.init, c.scale, c.bias_variance) for c in job.combinations}
+    keys = ["activation", "init", "scale", "bias_variance", "regime"]
+    expected = {(c.activation, c.init, c.scale, c.bias_variance, c.regime) for c in job.combinations}
     groups = {key: frame for key, frame in table.groupby(keys)}
     if set(groups) != expected:
         raise ValueError(

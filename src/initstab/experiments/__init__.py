@@ -56,6 +56,7 @@ _KERNEL_COMMON = (
     "checksums.py",
     "logs.py",
     "combinations.py",
+    "regimes.py",
     "experiments/__init__.py",
     "experiments/base.py",
     "tf/__init__.py",
@@ -70,5 +71,5 @@ _KERNEL_COMMON = (
 def kernel_sources(name: str) -> list[str]:
     """Paths (relative to the package) of the modules a kernel job of experiment ``name`` depends on."""
     kernel = EXPERIMENTS[name].kernel_module
-    own = {f"experiments/{name}.py", f"experiments/{kernel}.py", f"tf/{kernel}.py"}
+    own = {f"experiments/{name}.py", f"experiments/{kernel}.py", f"tf/{kernel}.py", *EXPERIMENTS[name].sources}
     return sorted({*_KERNEL_COMMON, *own})

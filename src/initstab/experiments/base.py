@@ -42,6 +42,8 @@ class Experiment:
     fixed_point: bool = False  # inputs start at q* (the combination table computes it)
     one_at_a_time: bool = False  # combinations run one by one (data-dependent loop length)
     options: Sequence[str] = field(default_factory=tuple)  # config keys copied into the job (Job fields)
+    sources: Sequence[str] = field(default_factory=tuple)  # further modules its kernel runs (package paths)
+    trains: bool = False  # it trains networks: its cases name regimes, its section holds `training`
 
     @property
     def kernel_module(self) -> str:

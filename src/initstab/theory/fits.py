@@ -17,3 +17,14 @@ def fit_depth_scale(layers: np.ndarray, correlations: np.ndarray, c_star: float,
         return math.nan
     slope = np.polyfit(np.asarray(layers[:stop], dtype=float), np.log(distance[:stop]), 1)[0]
     return math.inf if slope >= 0 else -1.0 / slope
+
+
+def trainable_depth(depths, accuracies, threshold: float) -> float:
+    """The deepest of ``depths`` whose accuracy reaches ``threshold`` (0 when none does).
+
+    Schoenholz et al. (2017) read the trainable depth off a grid of trained nets this way; a grid whose deepest
+    depth reaches the threshold bounds the trainable depth from below only.
+    """
+    depths, accuracies = np.asarray(depths, dtype=float), np.asarray(accuracies, dtype=float)
+    reached = depths[accuracies >= threshold]
+    return float(reached.max()) if reached.size else 0.0
