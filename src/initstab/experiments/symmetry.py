@@ -93,7 +93,7 @@ def plot(summary):
         return figures.placeholder("Symmetry: no case in this config")
     dtype = max(set(data["dtype"]), key=lambda d: np.finfo(d).bits if d != "bfloat16" else 16)
     data = data[(data["dtype"] == dtype) & ((data["layer"] == 1) | data["layer"].isna())]
-    inits = [i for i in INITIALIZERS if i in set(data["init"])]
+    inits = sorted(set(data["init"]), key=lambda i: (not INITIALIZERS[i].symmetric, list(INITIALIZERS).index(i)))
     with figures.styled():
         fig, axes = plt.subplots(
             2, len(inits), figsize=(3.6 * len(inits), 5.6), sharex=True, layout="constrained", squeeze=False
@@ -107,7 +107,8 @@ def plot(summary):
                 figures.band(top, spread, color, REGIMES[regime].display, x="x")
                 figures.band(bottom, frame[frame["metric"] == "train_accuracy"], color, REGIMES[regime].display, x="x")
             top.set_yscale("symlog", linthresh=1e-6)
-            top.set_ylim(bottom=0)
+            largest = data.loc[(data["init"] == init) & (data["metric"] == "unit_spread"), "p95"].max()
+            top.set_ylim(0, max(3 * float(largest), 1e-5))  # room above the bands; 0 (exact equality) at the bottom
             top.set_title(figures.init_label(init))
             bottom.set(xlabel="training step", ylim=(0, 1))
         axes[0, 0].set_ylabel("unit spread, hidden layer 1\n(0: units bit-identical)")
