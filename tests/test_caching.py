@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, TABLES, TINY, new_workdir, snakemake, snakemake_call
+from conftest import MECHANICS, MECHANICS_TABLES, REPO, TABLES, TINY, new_workdir, snakemake, snakemake_call
 from test_workflow import FIGURES
 
 from initstab.combinations import combination_table
@@ -38,10 +38,10 @@ def table_bytes(workdir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((workdir / "results" / "tables").glob("*.csv"))}
 
 
-def assert_same_tables(workdir: Path, reference: Path) -> None:
-    """Every table ``workdir`` built (at least each experiment's) is byte-identical to ``reference``'s."""
+def assert_same_tables(workdir: Path, reference: Path, tables: list[str] = TABLES) -> None:
+    """Every table ``workdir`` built (at least each of ``tables``) is byte-identical to ``reference``'s."""
     built, expected = table_bytes(workdir), table_bytes(reference)
-    assert {Path(t).name for t in TABLES} <= set(built)
+    assert {Path(t).name for t in tables} <= set(built)
     assert built == {name: expected[name] for name in built}
 
 
@@ -147,11 +147,11 @@ def test_editing_a_kernel_module_misses_the_cache(tiny, tiny_cache, tmp_path_fac
     checkout = copy_checkout(
         tmp_path_factory, "tf/stack.py", lambda text: text + "\n# an edit that changes the file's hash\n"
     )
-    workdir = new_workdir(tmp_path_factory, "edited")
+    workdir = new_workdir(tmp_path_factory, "edited", MECHANICS)
     cache = private_cache(tiny_cache, tmp_path_factory)
-    snakemake(workdir, "--cores", "2", *TABLES, cache=cache, snakefile=checkout / "Snakefile")
-    assert kernel_logs(workdir) == all_jobs()  # every kernel stacks through tf/stack.py, so every job ran again
-    assert_same_tables(workdir, tiny)  # a comment changes no number
+    snakemake(workdir, "--cores", "2", *MECHANICS_TABLES, cache=cache, snakefile=checkout / "Snakefile")
+    assert kernel_logs(workdir) == all_jobs(MECHANICS)  # every kernel stacks through tf/stack.py: every job ran again
+    assert_same_tables(workdir, tiny, MECHANICS_TABLES)  # a comment changes no number
 
 
 def test_tables_are_bit_identical_with_one_core(tiny, tmp_path_factory):
@@ -269,9 +269,9 @@ def interrupt(process: subprocess.Popen, sig: signal.Signals, presses: int = 12)
 def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig):
     """Ctrl-C (SIGINT to the process group) or SIGKILL to every process, while one kernel job has finished and two
     are provably running: the run fails without their tables, and the next one finishes it from there."""
-    workdir = new_workdir(tmp_path_factory, f"interrupted_{sig.name}")
+    workdir = new_workdir(tmp_path_factory, f"interrupted_{sig.name}", MECHANICS)
     cache = tmp_path_factory.mktemp(f"cache_{sig.name}")
-    with held_run(workdir, "--cores", "2", *TABLES, cache=cache, holds=2, passes=1) as (process, report):
+    with held_run(workdir, "--cores", "2", *MECHANICS_TABLES, cache=cache, holds=2, passes=1) as (process, report):
         # Both cores hold a kernel job, so nothing else runs: the passed job has finished (Snakemake frees a job's
         # core only after recording it), and no other kernel job has started.
         interrupt(process, sig)
@@ -284,11 +284,11 @@ def test_an_interrupted_run_is_finished_by_the_next(tiny, tmp_path_factory, sig)
         assert not (workdir / "results" / "tables" / f"{job.split('/')[0]}.csv").exists()
     if sig == signal.SIGKILL:  # a killed Snakemake leaves its lock; the README tells users to unlock
         snakemake(workdir, "--unlock", cache=cache)
-    snakemake(workdir, "--cores", "2", *TABLES, cache=cache)
+    snakemake(workdir, "--cores", "2", *MECHANICS_TABLES, cache=cache)
     again = (workdir / "results" / "jobs" / f"{passed}.csv").lstat()
     assert (again.st_ino, again.st_mtime_ns) == (finished.st_ino, finished.st_mtime_ns)  # kept, not redone
-    assert job_outputs(workdir) == all_jobs()
-    assert_same_tables(workdir, tiny)
+    assert job_outputs(workdir) == all_jobs(MECHANICS)
+    assert_same_tables(workdir, tiny, MECHANICS_TABLES)
     assert not list((workdir / "results").rglob("*.tmp"))
 
 
@@ -303,23 +303,23 @@ def test_a_failing_job_fails_alone_and_keep_going_finishes_the_rest(tmp_path_fac
             crash, "def gradient_flow(*a, **k):\n    raise MemoryError('out of memory')\n\n\ndef _unused("
         ),
     )
-    workdir = new_workdir(tmp_path_factory, "failing")
+    workdir = new_workdir(tmp_path_factory, "failing", MECHANICS)
     run = snakemake(
         workdir,
         "--cores",
         "2",
         "--keep-going",
-        *TABLES,
+        *MECHANICS_TABLES,
         cache=tmp_path_factory.mktemp("cache_failing"),
         snakefile=checkout / "Snakefile",
         check=False,
     )
     assert run.returncode != 0
-    failed = {job for job in all_jobs() if job.startswith(("gradient_flow/", "precision/"))}
+    failed = {job for job in all_jobs(MECHANICS) if job.startswith(("gradient_flow/", "precision/"))}
     for job in failed:
         assert "MemoryError: out of memory" in (workdir / "results" / "logs" / "jobs" / f"{job}.log").read_text()
-    assert kernel_logs(workdir) == all_jobs()  # every job ran; only gradient_flow's failed
-    for experiment in set(EXPERIMENTS) - {"gradient_flow", "precision"}:
+    assert kernel_logs(workdir) == all_jobs(MECHANICS)  # every job ran; only gradient_flow's failed
+    for experiment in set(MECHANICS["experiments"]) - {"gradient_flow", "precision"}:
         assert (workdir / "results" / "tables" / f"{experiment}.csv").exists()
     assert not (workdir / "results" / "tables" / "gradient_flow.csv").exists()
     assert not (workdir / "results" / "tables" / "precision.csv").exists()

@@ -21,7 +21,7 @@ DEFAULT = yaml.safe_load((REPO / "config.yaml").read_text())
 TINY = yaml.safe_load((REPO / "tests" / "data" / "tiny_config.yaml").read_text())
 EXPERIMENT_NAMES = (
     "matrix_product, gradient_flow, forward, repeated_matrix, phase_diagram, jacobian_spectrum, precision, "
-    "depth_scale, activations"
+    "depth_scale, symmetry, trainability, activations"
 )
 NOT_FINITE = "is not a finite number; NaN and ±inf are allowed nowhere in the config"
 
@@ -70,9 +70,10 @@ ENUM_ACTIVATIONS = (
 )
 ENUM_INITS = (
     "['normal', 'uniform', 'uniform_noncentered', 'xavier_uniform', 'xavier_uniform_noncentered', 'xavier_normal', "
-    "'he_normal', 'he_uniform', 'lecun_normal', 'orthogonal', 'critical', 'critical_orthogonal', 'lsuv']"
+    "'he_normal', 'he_uniform', 'lecun_normal', 'orthogonal', 'critical', 'critical_orthogonal', 'lsuv', "
+    "'constant', 'identical_units']"
 )
-CASE_KEYS = "activations, inits, scales, bias_variances, input_correlation, width, depth, seeds, dtype"
+CASE_KEYS = "activations, inits, scales, bias_variances, regimes, input_correlation, width, depth, seeds, dtype"
 
 
 @pytest.mark.parametrize(
@@ -118,6 +119,40 @@ CASE_KEYS = "activations, inits, scales, bias_variances, input_correlation, widt
         ),
         ("experiments.gradient_flow.repeats", KeyError, "experiments.gradient_flow: 'repeats' is a required property"),
         (
+            "experiments.trainability.cases.0.depth",
+            0,
+            "experiments.trainability.cases[0].depth: 0 is less than the minimum of 1",
+        ),
+        (
+            "experiments.trainability.training.learning_rate",
+            0,
+            "experiments.trainability.training.learning_rate: 0 is less than or equal to the minimum of 0 "
+            "(η, a positive number)",
+        ),
+        (
+            "experiments.symmetry.training.learning_rate",
+            -0.1,
+            "experiments.symmetry.training.learning_rate: -0.1 is less than or equal to the minimum of 0 "
+            "(η, a positive number)",
+        ),
+        (
+            "experiments.trainability.training.optimizer",
+            "adam",
+            "experiments.trainability.training.optimizer: 'adam' is not one of ['sgd', 'rmsprop'] "
+            "(sgd: θ ← θ − η·g; rmsprop: Keras's (ρ = 0.9, ε = 1e-7))",
+        ),
+        (
+            "experiments.symmetry.cases.0.regimes",
+            ["full_batch", "dropout"],
+            "experiments.symmetry.cases[0].regimes[1]: 'dropout' is not one of "
+            "['full_batch', 'minibatch', 'weight_decay', 'dropout_0.1', 'dropout_0.5']",
+        ),
+        (
+            "experiments.symmetry.training",
+            KeyError,
+            "experiments.symmetry: 'training' is a required property",
+        ),
+        (
             "experiments.dropout",
             {},
             "experiments: Additional properties are not allowed ('dropout' was unexpected); "
@@ -135,6 +170,26 @@ def test_message_names_the_config_file():
     assert message(broken("device", "tpu"), "/runs/my.yaml") == (
         "/runs/my.yaml: device: 'tpu' is not one of ['auto', 'cpu', 'gpu']"
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (
+            "experiments.forward.cases.0.regimes",
+            ["minibatch"],
+            "experiments.forward.cases[0].regimes: only symmetry and trainability read regimes; remove it",
+        ),
+        (
+            "experiments.gradient_flow.cases.0.inits",
+            ["normal", "identical_units"],
+            "experiments.gradient_flow.cases[0].inits: identical_units start the hidden units alike, which only the "
+            "experiments that train use (symmetry, trainability); remove it",
+        ),
+    ],
+)
+def test_training_settings_outside_the_experiments_that_train_are_refused(path, value, expected):
+    assert message(broken(path, value)) == f"config.yaml: {expected}"
 
 
 @pytest.mark.parametrize("value", [{}, KeyError, None])

@@ -15,9 +15,14 @@ from initstab.experiments.gradient_flow import predicted_curve
 from initstab.experiments.jacobian_spectrum import checkpoints, predicted_variance
 from initstab.experiments.phase_diagram import chi1_at_fixed_point
 from initstab.experiments.precision import predicted_events
+from initstab.experiments.symmetry import keeps_symmetry
+from initstab.experiments.trainability import predicted_rule
 from initstab.theory import curves, meanfield, products, table
 
 SEEDS = 4
+SCALES = [1.0, 1.8]  # σ_w² of trainability: lecun_normal's is the scale squared
+TRAINABILITY_DEPTHS = [2, 4, 8, 16]
+TRAINABLE = {1.0: 4, 3.24: 8}  # the synthetic boundary: the deepest depth that trains, per σ_w²
 CONFIG = {
     "seed": 2,
     "dtype": "float32",
@@ -79,6 +84,36 @@ CONFIG = {
             "seeds": SEEDS,
             "input_correlation": 0.95,
             "cases": [{"activations": ["tanh"], "inits": ["lecun_normal"], "scales": [2.0], "bias_variances": [0.05]}],
+        },
+        "symmetry": {
+            "width": 4,
+            "depth": 2,
+            "seeds": SEEDS,
+            "training": {"optimizer": "sgd", "learning_rate": 0.1, "steps": 6, "batch_size": 16, "record_every": 2},
+            "cases": [
+                {
+                    "activations": ["tanh"],
+                    "inits": ["identical_units", "xavier_normal"],
+                    "regimes": ["full_batch", "dropout_0.5"],
+                    "dtype": "float64",
+                }
+            ],
+        },
+        "trainability": {
+            "width": 8,
+            "seeds": SEEDS,
+            "training": {
+                "optimizer": "rmsprop",
+                "learning_rate": 0.001,
+                "steps": 4,
+                "batch_size": 8,
+                "record_every": 2,
+            },
+            "cases": [
+                {"activations": ["tanh"], "inits": ["lecun_normal"], "scales": SCALES, "bias_variances": [0.05]}
+                | {"depth": depth, "regimes": ["minibatch"]}
+                for depth in TRAINABILITY_DEPTHS
+            ],
         },
     },
 }
@@ -142,6 +177,15 @@ def metrics_of(job, c) -> dict:
         layers = np.arange(depth + 1)
         correlation = c_star + (job.input_correlation - c_star) * np.exp(-layers / xi)
         return {"correlation": repeat(correlation), "q": repeat(np.full(depth + 1, c.input_variance))}
+    if job.experiment == "symmetry":
+        steps, spread = len(job.training.recorded_steps), 0.0 if keeps_symmetry(c.init, c.regime) else 0.5
+        per_step = {name: np.full((SEEDS, steps), 0.5) for name in ("train_loss", "train_accuracy")}
+        return per_step | {name: np.full((SEEDS, steps, depth), spread) for name in ("unit_spread", "singular_ratio")}
+    if job.experiment == "trainability":
+        steps = len(job.training.recorded_steps)
+        accuracy = 0.9 if depth <= TRAINABLE[round(c.sigma_w2, 6)] else 0.1
+        found = {f"{part}_loss": np.ones((SEEDS, steps)) for part in ("train", "test")}
+        return found | {f"{part}_accuracy": np.full((SEEDS, steps), accuracy) for part in ("train", "test")}
     raise AssertionError(job.experiment)
 
 
@@ -163,9 +207,10 @@ def test_every_experiment_is_in_the_sweep():
 
 
 def test_theory_table_lists_every_prediction_with_zero_error_on_the_theory_curves(summaries):
-    theory = theory_table(summaries)
-    assert list(theory.columns) == table.COLUMNS
-    assert set(theory["experiment"]) == {name for name, e in EXPERIMENTS.items() if e.theory is not None}
+    everything = theory_table(summaries)
+    assert list(everything.columns) == table.COLUMNS
+    assert set(everything["experiment"]) == {name for name, e in EXPERIMENTS.items() if e.theory is not None}
+    theory = everything[~everything["experiment"].isin(["symmetry", "trainability"])]  # tested below
     exact = theory[(theory["experiment"] != "depth_scale") & np.isfinite(theory["predicted"])]
     # gradient flow follows the finite-width-corrected curve, the others the plain prediction
     error = exact["relative_error_finite_width"].fillna(exact["relative_error"]).to_numpy(dtype=float)
@@ -174,6 +219,38 @@ def test_theory_table_lists_every_prediction_with_zero_error_on_the_theory_curve
     assert len(never) == 1 and never["measured_median"].tolist() == [math.inf]
     assert exact["sigma_w2"].notna().all()  # the LSUV, non-centred and non-normal combinations have no prediction
     assert set(theory["init"]) == {"normal", "critical_orthogonal", "xavier_normal", "lecun_normal", "critical"}
+
+
+def test_symmetry_predicts_zero_spread_exactly_where_alike_units_must_stay_alike(summaries):
+    rows = pd.DataFrame(EXPERIMENTS["symmetry"].theory(summaries["symmetry"]))
+    keyed = {(r.init, r.regime): r for r in rows.itertuples()}
+    assert set(keyed) == {(i, r) for i in ["identical_units", "xavier_normal"] for r in ["full_batch", "dropout_0.5"]}
+    kept = keyed[("identical_units", "full_batch")]
+    assert kept.predicted == 0.0 and kept.measured_median == 0.0 and kept.layer == 1
+    assert all(math.isnan(r.predicted) for key, r in keyed.items() if key != ("identical_units", "full_batch"))
+    paragraph = EXPERIMENTS["symmetry"].report(rows)
+    assert "exactly 0" in paragraph and "alike units stay alike: holds" in paragraph
+    assert "dropout breaks it: holds" in paragraph
+    assert "regularization" not in paragraph and "minibatch" not in paragraph  # no regime here tests them
+
+
+def test_symmetry_report_says_when_a_claim_fails(summaries):
+    rows = pd.DataFrame(EXPERIMENTS["symmetry"].theory(summaries["symmetry"]))
+    rows.loc[(rows["init"] == "identical_units") & (rows["regime"] == "full_batch"), "measured_median"] = 1e-16
+    paragraph = EXPERIMENTS["symmetry"].report(rows)
+    assert "alike units stay alike: fails" in paragraph and "did not stay 0" in paragraph
+    assert EXPERIMENTS["symmetry"].report(rows[rows["init"] == "xavier_normal"]) == ""  # no symmetric init
+
+
+def test_trainability_rows_put_the_measured_trainable_depth_beside_six_depth_scales(summaries):
+    rows = {round(r["sigma_w2"], 6): r for r in EXPERIMENTS["trainability"].theory(summaries["trainability"])}
+    assert {s: r["measured_median"] for s, r in rows.items()} == TRAINABLE
+    for sigma_w2, row in rows.items():
+        six_xi = float(predicted_rule("tanh", sigma_w2, 0.05)[0])
+        assert row["predicted"] == pytest.approx(six_xi, rel=1e-12)
+        assert 1 + row["relative_error"] == pytest.approx(TRAINABLE[sigma_w2] / six_xi, rel=1e-12)  # the ratio
+    paragraph = EXPERIMENTS["trainability"].report(pd.DataFrame(list(rows.values())))
+    assert "6ξ<sub>c</sub>" in paragraph and "ratio" in paragraph
 
 
 def test_gradient_flow_theory_is_at_the_deepest_finite_layer(summaries):

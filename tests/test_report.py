@@ -32,6 +32,7 @@ def theory_rows() -> pd.DataFrame:
         "bias_variance": 0.0,
         "sigma_w2": 1.0,
         "input_variance": math.nan,
+        "regime": "none",
         "width": 8,
         "depth": 4,
         "dtype": "float32",

@@ -1,4 +1,5 @@
-"""The tiny config through a real SLURM cluster (../shared/cluster/local-slurm.sh) with profiles/slurm."""
+"""The mechanics subset of the tiny config (conftest.MECHANICS) through a real SLURM cluster with profiles/slurm
+(../shared/cluster/local-slurm.sh)."""
 
 import importlib.util
 import re
@@ -6,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import REPO, TABLES, new_workdir, snakemake
+from conftest import MECHANICS, MECHANICS_TABLES, REPO, new_workdir, snakemake
 from test_caching import all_jobs, assert_same_tables
 
 
@@ -27,12 +28,14 @@ pytestmark = [pytest.mark.slurm, pytest.mark.workflow, pytest.mark.skipif(PROBLE
 
 
 def test_every_kernel_job_goes_through_sbatch_and_tables_match_a_local_run(tiny, tmp_path_factory):
-    workdir = new_workdir(tmp_path_factory, "slurm")
+    workdir = new_workdir(tmp_path_factory, "slurm", MECHANICS)
     cache = tmp_path_factory.mktemp("cache_slurm")
-    run = snakemake(workdir, "--profile", str(REPO / "profiles" / "slurm"), *TABLES, cache=cache, timeout=1500)
+    run = snakemake(
+        workdir, "--profile", str(REPO / "profiles" / "slurm"), *MECHANICS_TABLES, cache=cache, timeout=1500
+    )
     out = run.stdout + run.stderr
     submitted = re.findall(r"has been submitted with SLURM jobid (\d+) \(log: \S+/rule_kernel/([^/]+)/", out)
-    assert len({job_id for job_id, _ in submitted}) == len(all_jobs())
-    assert {name for _, name in submitted} == {job.replace("/", "_", 1) for job in all_jobs()}
+    assert len({job_id for job_id, _ in submitted}) == len(all_jobs(MECHANICS))
+    assert {name for _, name in submitted} == {job.replace("/", "_", 1) for job in all_jobs(MECHANICS)}
     assert "Rule: collect" in out and "localrule collect" in out  # collecting stays on the host
-    assert_same_tables(workdir, tiny)
+    assert_same_tables(workdir, tiny, MECHANICS_TABLES)

@@ -65,6 +65,7 @@ def test_settings_are_the_job_fields_without_its_combinations():
         "input_correlation": 0.6,
         "x_min": None,
         "x_max": None,
+        "training": None,
     }
 
 

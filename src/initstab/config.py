@@ -161,7 +161,12 @@ def load_schema(path: str | os.PathLike) -> dict:
     job name can carry."""
     with open(path, encoding="utf-8") as stream:
         schema = yaml.safe_load(stream)
-    names = {"activation": list(ACTIVATIONS), "init": list(INITIALIZERS), "dtype": list(DTYPES), "regime": list(REGIMES)}
+    names = {
+        "activation": list(ACTIVATIONS),
+        "init": list(INITIALIZERS),
+        "dtype": list(DTYPES),
+        "regime": list(REGIMES),
+    }
     for key, enum in names.items():
         schema["$defs"][key]["enum"] = enum
     return schema

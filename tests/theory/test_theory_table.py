@@ -17,6 +17,7 @@ SPEC = {
     "bias_variance": 0.0,
     "sigma_w2": 2.5,
     "input_variance": math.nan,
+    "regime": "none",
     "width": 8,
     "depth": 3,
     "dtype": "float32",

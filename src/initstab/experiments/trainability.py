@@ -125,19 +125,32 @@ def plot(summary):
             dense = np.unique(np.concatenate([dense, near[(near > dense[0]) & (near < dense[-1])]]))
             for multiple, style in zip(RULES, (":", "--"), strict=True):
                 rule = predicted_rule(spec["activation"], dense, spec["bias_variance"], multiple)
-                ax.plot(dense, rule, style, color="white", linewidth=1.6, path_effects=outline,
-                        label=f"theory: {multiple}ξ$_c$(σ$_w^2$)")
+                ax.plot(
+                    dense,
+                    rule,
+                    style,
+                    color="white",
+                    linewidth=1.6,
+                    path_effects=outline,
+                    label=f"theory: {multiple}ξ$_c$(σ$_w^2$)",
+                )
             mine = depths[(depths[CELL] == pd.Series(spec)).all(axis=1)] if not depths.empty else depths
             shown = mine[mine["trainable_depth"] > 0]
-            ax.plot(shown["sigma_w2"], shown["trainable_depth"], "o", color="white", markeredgecolor="k",
-                    markersize=6, label=f"measured trainable depth (≥ {TRAINABLE_FRACTION:.0%} of best)")
+            ax.plot(
+                shown["sigma_w2"],
+                shown["trainable_depth"],
+                "o",
+                color="white",
+                markeredgecolor="k",
+                markersize=6,
+                label=f"measured trainable depth (≥ {TRAINABLE_FRACTION:.0%} of best)",
+            )
             ax.axvline(critical, color="0.85", linewidth=0.8, linestyle=(0, (1, 3)))
             ax.set(xlabel="σ$_w^2$", ylabel="depth L (hidden layers)")
             ax.set_yticks(grid.index, [str(int(d)) for d in grid.index])
             ax.minorticks_off()
             ax.set_title(
-                f"{ACTIVATIONS[spec['activation']].display}, σ$_b^2$ = {spec['bias_variance']:g}, "
-                f"width {spec['width']}"
+                f"{ACTIVATIONS[spec['activation']].display}, σ$_b^2$ = {spec['bias_variance']:g}, width {spec['width']}"
             )
         fig.colorbar(mesh, ax=axes.ravel().tolist(), label="median test accuracy after the budget")
         figures.legend_outside(fig)

@@ -107,7 +107,10 @@ class Nets:
         stream = DROPOUT_STREAM + tf.cast(step, tf.int64) * DROPOUT_LAYERS + layer
         per_net = (self.seeds, shape[1], shape[2])
         uniforms = self._concat(
-            [tf.random.stateless_uniform(per_net, stream_seed(c.seed, stream), dtype=self.dtype) for c in self.combinations]
+            [
+                tf.random.stateless_uniform(per_net, stream_seed(c.seed, stream), dtype=self.dtype)
+                for c in self.combinations
+            ]
         )
         return tf.cast(uniforms >= p, self.dtype) / tf.cast(1 - p, self.dtype)
 
