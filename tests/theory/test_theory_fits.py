@@ -29,3 +29,15 @@ def test_fit_needs_three_layers_and_reports_growth_as_inf():
     assert math.isnan(fits.fit_depth_scale(layers, np.full(9, 0.999), 1.0, floor=0.01))
     assert math.isnan(fits.fit_depth_scale(layers, 1 - np.array([0.5, 0.3, 0.001, *[0.5] * 6]), 1.0, floor=0.01))
     assert fits.fit_depth_scale(layers, 1 - 0.02 * np.exp(layers / 5), 1.0, floor=0.01) == math.inf
+
+
+def test_trainable_depth_finds_a_known_boundary_on_noisy_synthetic_accuracies():
+    """Accuracy 0.95 up to a known depth L* and chance (0.1) beyond, with seeded noise of ±0.03: the deepest grid
+    depth that reaches 80 % of the best is the deepest grid depth at or below L*."""
+    rng = np.random.default_rng(3)
+    depths = np.array([2, 4, 8, 12, 16, 24, 32, 48, 64])
+    for boundary in [3.0, 12.0, 40.0, 100.0]:
+        accuracy = np.where(depths <= boundary, 0.95, 0.1) + rng.uniform(-0.03, 0.03, depths.size)
+        threshold = 0.8 * accuracy.max()
+        assert fits.trainable_depth(depths, accuracy, threshold) == depths[depths <= boundary].max()
+    assert fits.trainable_depth(depths, np.full(depths.size, 0.1), 0.5) == 0.0  # no depth trains
