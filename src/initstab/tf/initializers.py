@@ -22,7 +22,7 @@ def _fans(shape: Sequence[int]) -> tuple[int, int]:
 
 
 def _normal(shape, std: float, seed, dtype) -> tf.Tensor:
-    return tf.cast(std, dtype) * tf.random.stateless_normal(shape, seed, dtype=dtype)
+    return tf.constant(std, dtype) * tf.random.stateless_normal(shape, seed, dtype=dtype)
 
 
 def _centered_uniform(shape, bound: float, seed, dtype) -> tf.Tensor:
@@ -30,7 +30,7 @@ def _centered_uniform(shape, bound: float, seed, dtype) -> tf.Tensor:
 
 
 def _noncentered_uniform(shape, factor: float, seed, dtype) -> tf.Tensor:
-    return tf.cast(factor, dtype) * tf.random.stateless_uniform(shape, seed, dtype=dtype)
+    return tf.constant(factor, dtype) * tf.random.stateless_uniform(shape, seed, dtype=dtype)
 
 
 def normal(shape, scale, seed, dtype):

@@ -57,7 +57,7 @@ class Stack:
         shape = (self.seeds, self.width)
         return self._concat(
             [
-                tf.cast(math.sqrt(c.bias_variance), self.dtype)
+                tf.constant(math.sqrt(c.bias_variance), self.dtype)
                 * tf.random.stateless_normal(shape, stream_seed(c.seed, BIAS_STREAM + layer), dtype=self.dtype)
                 for c in self.combinations
             ]
@@ -69,7 +69,7 @@ class Stack:
         shape = (self.seeds, self.width)
         return self._concat(
             [
-                tf.cast(scale, self.dtype)
+                tf.constant(scale, self.dtype)
                 * tf.random.stateless_normal(shape, stream_seed(c.seed, stream), dtype=self.dtype)
                 for c, scale in zip(self.combinations, scales, strict=True)
             ]

@@ -4,7 +4,10 @@ A net maps the 64 digit pixels through ``depth`` hidden layers of ``width`` unit
 (h·W + b, no φ) and learns by softmax cross-entropy. Its parameters are (nets, fan_in, fan_out) tensors, so one
 step of every net is a few batched matmuls. Everything is stateless-seeded from the combination's seed: layer l's
 weights and biases as in ``initstab.tf.stack``, step t's minibatch from stream BATCH_STREAM + t, its dropout
-masks from DROPOUT_STREAM + t·DROPOUT_LAYERS + l. A combination alone gives bit for bit what it gives stacked.
+masks from DROPOUT_STREAM + t·DROPOUT_LAYERS + l. A combination alone starts from, and sees, bit for bit what it
+does stacked; trained, it agrees bit for bit in float64 and to rounding in float32, where reductions and the
+vectorized exp of a stack round a net's last few numbers differently as the stack's size changes (1 ulp of a loss
+after 20 steps; chaotic training can grow it).
 
 Optimizers: ``sgd`` (θ ← θ − η·g) and ``rmsprop`` (v ← ρ·v + (1 − ρ)·g², θ ← θ − η·g/(√v + ε), ρ = 0.9,
 ε = 10⁻⁷ as Keras's); regimes (initstab.regimes) add minibatches, an L2 penalty or dropout.
@@ -41,7 +44,7 @@ def symmetric_weights(init: str, shape, scale: float, seed, dtype, first: bool, 
     std = scale / math.sqrt(int(shape[-2]))
     if init == "constant":
         return tf.fill(shape, tf.constant(std, dtype))
-    g = tf.cast(std, dtype) * tf.random.stateless_normal(shape, seed, dtype=dtype)
+    g = tf.constant(std, dtype) * tf.random.stateless_normal(shape, seed, dtype=dtype)
     rows = slice(None) if first else slice(0, 1)  # the readout and hidden layers: one value over fan_in
     columns = slice(0, 1) if not last else slice(None)  # the first and hidden layers: one value over fan_out
     return tf.broadcast_to(g[..., rows, columns], shape)
@@ -81,7 +84,7 @@ class Nets:
         if combination.bias_variance == 0:
             return tf.zeros(shape, self.dtype)
         normal = tf.random.stateless_normal(shape, stream_seed(combination.seed, BIAS_STREAM + layer), dtype=self.dtype)
-        return tf.cast(math.sqrt(combination.bias_variance), self.dtype) * normal
+        return tf.constant(math.sqrt(combination.bias_variance), self.dtype) * normal
 
     def initial(self) -> Params:
         params = []
@@ -112,7 +115,7 @@ class Nets:
                 for c in self.combinations
             ]
         )
-        return tf.cast(uniforms >= p, self.dtype) / tf.cast(1 - p, self.dtype)
+        return tf.cast(uniforms >= p, self.dtype) / tf.constant(1 - p, self.dtype)
 
     def losses(self, logits: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
         """Mean softmax cross-entropy per net, (nets,)."""
@@ -142,13 +145,13 @@ class Nets:
         x, y = self._batch(step)
         total = tf.reduce_sum(self.losses(self.logits(params, x, step), y))
         if self.regime.weight_decay:
-            decay = tf.cast(self.training.weight_decay / 2, self.dtype)
+            decay = tf.constant(self.training.weight_decay / 2, self.dtype)
             total += decay * tf.add_n([tf.reduce_sum(w * w) for w in params[0::2]])
         return total
 
     def advance(self, params: Params, moments: Params, start, count):
         """``count`` steps from step ``start``: (params, RMSProp's mean squares)."""
-        rate = tf.cast(self.training.learning_rate, self.dtype)
+        rate = tf.constant(self.training.learning_rate, self.dtype)
         rmsprop = self.training.optimizer == "rmsprop"
 
         def body(step, params, moments):
