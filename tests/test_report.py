@@ -40,7 +40,8 @@ def theory_rows() -> pd.DataFrame:
     measured = pd.Series({"median": 1.1, "p05": 1.0, "p95": 1.2})
     grid = table.row(spec, "χ₁", math.nan, measured, 1.0)
     listed = table.row(spec | {"experiment": "forward", "activation": "relu"}, "std of x_l", 3, measured, 1.0)
-    return pd.DataFrame([grid, listed], columns=table.COLUMNS)
+    trained = table.row(spec | {"experiment": "trainability", "regime": "minibatch"}, "test accuracy", 2, measured, 0.9)
+    return pd.DataFrame([grid, listed, trained], columns=table.COLUMNS)
 
 
 @pytest.fixture
@@ -76,7 +77,9 @@ def test_theory_section_lists_rows_but_summarises_the_grid(page):
     assert '<h2 id="theory">' in page and "σ<sub>w</sub>² = 2" in page
     assert "Phase diagram: over 1 grid points" in page  # the grid experiment's own paragraph
     section = page[page.index('<h2 id="theory">') : page.index("<h2>Figures</h2>")].replace("<wbr>", "")
-    assert "std of x_l" in section and "χ₁" not in section.split("<table>")[-1]
+    rows = section.split("<table>")[-1]
+    assert "std of x_l" in rows and "χ₁" not in rows
+    assert "<th>regime</th>" in rows and ">minibatch</td>" in rows and ">none</td>" not in rows  # trains nothing: blank
 
 
 def test_page_without_theory_has_no_theory_section(tmp_path):

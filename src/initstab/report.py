@@ -12,6 +12,7 @@ import pandas as pd
 from docutils.core import publish_parts
 
 from initstab.experiments import EXPERIMENTS
+from initstab.regimes import REGIMES
 from initstab.reproduction import COLUMNS, calibration
 
 
@@ -72,6 +73,7 @@ THEORY_SHOWN = [
     "init",
     "scale",
     "bias_variance",
+    "regime",
     "width",
     "dtype",
     "quantity",
@@ -89,7 +91,8 @@ def _theory_context(table: pd.DataFrame, critical: Mapping[str, float]) -> dict:
     """Critical σ_w², each experiment's own paragraph on its predictions (HTML), and the prediction rows (the grid
     experiments' rows summarised by their paragraph only)."""
     listed = [name for name, experiment in EXPERIMENTS.items() if experiment.list_theory_rows]
-    shown = table.loc[table["experiment"].isin(listed), THEORY_SHOWN]
+    shown = table.loc[table["experiment"].isin(listed), THEORY_SHOWN].copy()
+    shown["regime"] = shown["regime"].map(lambda r: REGIMES[r].display if r in REGIMES else "")  # "none": trains nothing
     return {
         "critical": [(activation, f"{value:.6g}") for activation, value in critical.items()],
         "paragraphs": [
