@@ -467,6 +467,22 @@ def test_memory_check_names_every_case_of_the_job():
         sweep.check_host(config, "my.yaml", memory_limit_mb=memory_mb(spec) - 1, memory_limit_name="the limit")
 
 
+def test_the_full_trainability_config_is_valid_and_its_deepest_jobs_ask_for_a_cluster_node():
+    """configs/trainability_full.yaml: a training job holds all its layers, so its memory grows with depth."""
+    config = check(yaml.safe_load((REPO / "configs" / "trainability_full.yaml").read_text()))
+    jobs = combination_table(config)
+    assert len(jobs) == 11 and {len(job.combinations) for job in jobs.values()} == {20}
+    need = {job.depth: memory_mb(job) for job in jobs.values()}
+    assert need[200] > 30_000 and need[8] < 3_000  # ≈ 5 bytes per weight byte of every layer (2.0 GB measured at 8)
+    assert need[200] - 900 == pytest.approx((need[8] - 900) * 201 / 9, rel=0.01)
+    with pytest.raises(
+        ValueError,
+        match=r"depth: 160.*× 300² weights in each of 161 layers at once; lower width or "
+        r"seeds or depth",
+    ):
+        sweep.check_host(config, "configs/trainability_full.yaml", memory_limit_mb=24000, memory_limit_name="24 GB")
+
+
 def test_default_config_fits_a_small_machine():
     sweep.check_host(check(copy.deepcopy(DEFAULT)), "config.yaml", memory_limit_mb=4000, memory_limit_name="4 GB")
 

@@ -10,7 +10,8 @@ from initstab import data
 
 def test_digits_are_split_by_a_fixed_seed_and_standardized_on_the_training_set():
     digits = data.load_digits()
-    assert digits.x_train.shape == (1438, 64) and digits.x_test.shape == (359, 64)  # 1,797 images, a fifth (359.4) held out
+    # 1,797 images, a fifth (359.4, rounded) held out
+    assert digits.x_train.shape == (1438, 64) and digits.x_test.shape == (359, 64)
     assert set(digits.y_train) == set(digits.y_test) == set(range(data.CLASSES))
     varying = digits.x_train.std(axis=0) > 0  # the pixels that are not constant in the training set
     np.testing.assert_allclose(digits.x_train.mean(axis=0), 0.0, atol=1e-12)

@@ -361,10 +361,13 @@ def check_host(
         if need > memory_limit_mb:
             owners = owners or job_cases(config)
             stacked = min(len(_field(spec, "combinations")), chunk_size(spec))
+            weights = f"{stacked} × {_field(spec, 'seeds')} × {_field(spec, 'width')}² weights"
+            if EXPERIMENTS[experiment].trains:  # every layer of the nets it trains, with their optimizer state
+                weights += f" in each of {_field(spec, 'depth') + 1} layers"
             raise ConfigError(
                 f"{source}: {_case_label(experiment, owners[(experiment, job)], spec)}: job {experiment}/{job} "
                 f"would request mem_mb={need}, more than {memory_limit_name} ({int(memory_limit_mb)} MB): it holds "
-                f"{stacked} × {_field(spec, 'seeds')} × {_field(spec, 'width')}² weights at once; lower width or seeds"
+                f"{weights} at once; lower width or seeds" + (" or depth" if EXPERIMENTS[experiment].trains else "")
             )
 
 

@@ -92,7 +92,8 @@ def _theory_context(table: pd.DataFrame, critical: Mapping[str, float]) -> dict:
     experiments' rows summarised by their paragraph only)."""
     listed = [name for name, experiment in EXPERIMENTS.items() if experiment.list_theory_rows]
     shown = table.loc[table["experiment"].isin(listed), THEORY_SHOWN].copy()
-    shown["regime"] = shown["regime"].map(lambda r: REGIMES[r].display if r in REGIMES else "")  # "none": trains nothing
+    # an experiment that trains nothing has regime "none": its cell stays blank
+    shown["regime"] = shown["regime"].map(lambda r: REGIMES[r].display if r in REGIMES else "")
     return {
         "critical": [(activation, f"{value:.6g}") for activation, value in critical.items()],
         "paragraphs": [
