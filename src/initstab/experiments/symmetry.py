@@ -121,15 +121,29 @@ def plot(summary):
         )
         for column, init in enumerate(inits):
             top, bottom = axes[0, column], axes[1, column]
+            exact = []  # regimes whose spread is 0 at every step and seed: their lines overlap on 0
             for regime in [r for r in REGIMES if r in set(data["regime"])]:
                 frame = data[(data["init"] == init) & (data["regime"] == regime)]
                 color = REGIMES[regime].color
                 spread = frame[frame["metric"] == "unit_spread"]
                 figures.band(top, spread, color, REGIMES[regime].display, x="x")
                 figures.band(bottom, frame[frame["metric"] == "train_accuracy"], color, REGIMES[regime].display, x="x")
+                if not spread.empty and (spread["p99"] == 0).all():  # spreads are ≥ 0: p99 = 0 iff all are 0
+                    exact.append(REGIMES[regime].display)
             top.set_yscale("symlog", linthresh=1e-6)
             largest = data.loc[(data["init"] == init) & (data["metric"] == "unit_spread"), "p95"].max()
-            top.set_ylim(0, max(3 * float(largest), 1e-5))  # room above the bands; 0 (exact equality) at the bottom
+            # room above the bands; 0 (exact equality) just above the bottom spine, so lines on it stay visible
+            top.set_ylim(-3e-7, max(3 * float(largest), 1e-5))
+            if exact:
+                top.text(
+                    0.97,
+                    0.06,
+                    "exactly 0:\n" + "\n".join(exact),
+                    transform=top.transAxes,
+                    ha="right",
+                    va="bottom",
+                    fontsize="small",
+                )
             top.set_title(figures.init_label(init))
             bottom.set(xlabel="training step", ylim=(0, 1))
         axes[0, 0].set_ylabel("unit spread, hidden layer 1\n(0: units bit-identical)")
