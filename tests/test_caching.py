@@ -235,7 +235,17 @@ def held_run(workdir: Path, *args: str, cache: Path, holds: int, passes: int = 0
     process, pids = None, []
     try:
         with output.open("w") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            # SIGINT at its default in Snakemake: a shell starts a background command (`pytest &`) with SIGINT
+            # ignored, Python then installs no KeyboardInterrupt handler, and every process of the run, held jobs
+            # included, would inherit the ignore and outlive any Ctrl-C.
+            process = subprocess.Popen(
+                command,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            )
         lines = _await_holds(process, reader, holds, output, timeout=600)
         report = {"passed": [], "held": []}
         for verdict, job, pid in (line.split() for line in lines):
