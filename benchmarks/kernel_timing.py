@@ -1,18 +1,19 @@
-"""Time initstab's kernels beside batched matmuls and weight draws of the same shapes, in one TensorFlow process.
+"""Time initstab's kernels beside the batched matmuls and random draws of the same shapes, in one TensorFlow process.
 
-Run by run.py once per TF_ENABLE_ONEDNN_OPTS (read at import), configured as a pipeline job (one thread, CPU). A
-case {kernel, width, depth, seeds} is a job of the pipeline's combination table (relu, he_normal, gain 1: no
-overflow, no subnormals) run by ``kernel_of(kernel)(job, combinations)``. The kernels take no XLA switch: for jit=1
-``tf.function`` itself is wrapped to compile while the kernel runs. Each callable is called once to warm up, then
-``repeats`` times; the best counts: ``best_s`` the kernel (which traces, and with XLA compiles, on every call);
-``baseline_s`` its matvecs (gradient_flow: and matmuls) alone on fixed (seeds, k, k) N(0, 1/k) matrices, the
-faster of plain and XLA; ``draw_s`` its weights alone, drawn by ``initstab.tf.stack.draw``. Prints JSON.
+Run by run.py, configured as a pipeline job (one thread, CPU, oneDNN as TensorFlow defaults, no XLA). A case
+{kernel, width, depth, seeds, combinations} is a job of the pipeline's combination table (relu, ``combinations``
+He-normal gains 1, 1.1, …: one family, no overflow) run by ``kernel_of(kernel)(job, combinations)``. Each callable is
+called once to warm up (tracing), then ``repeats`` times; the best counts: ``best_s`` the kernel; ``twin_s`` the same
+job at depth 1 (start-up, first layer, tables), so ``best_s − twin_s`` is what depth − 1 layers cost;
+``baseline_s`` those layers' matmuls (gradient_flow: (seeds, k, k) @ (seeds, k, k) per combination, as the kernel
+batches them) or matvecs (forward) alone on fixed matrices; ``draw_s`` their base draws alone (one a layer: the
+combinations share it). Prints JSON.
 
-    TF_ENABLE_ONEDNN_OPTS=1 python benchmarks/kernel_timing.py --cases '[{"kernel": "forward", ...}]'
+    python benchmarks/kernel_timing.py --cases '[{"kernel": "forward", "width": 256, "depth": 50, ...}]'
 """
 
 import argparse
-import functools
+import dataclasses
 import json
 import os
 import time
@@ -26,94 +27,87 @@ configure_tensorflow(1, "cpu")
 
 import tensorflow as tf  # noqa: E402
 
-from initstab.combinations import combination_table  # noqa: E402
+from initstab.combinations import call_seeds, combination_table  # noqa: E402
 from initstab.spec import Job  # noqa: E402
 from initstab.tf.jobs import kernel_of  # noqa: E402
-from initstab.tf.stack import draw  # noqa: E402
-
-PLAIN_FUNCTION = tf.function
+from initstab.tf.stack import Stack  # noqa: E402
 
 
 def job_of(case: dict) -> Job:
-    """The pipeline's job for one case (one combination: relu, he_normal, gain 1)."""
+    """The pipeline's job for one case: relu, He normal at ``combinations`` gains."""
     section = {key: case[key] for key in ("width", "depth", "seeds")} | {"repeats": 1}
-    section["cases"] = [{"activations": ["relu"], "inits": ["he_normal"], "scales": [1.0]}]
-    (job,) = combination_table({"seed": 12345, "dtype": "float32", "experiments": {case["kernel"]: section}}).values()
-    return job
+    scales = [1.0 + 0.1 * i for i in range(case.get("combinations", 1))]
+    section["cases"] = [{"activations": ["relu"], "inits": ["he_normal"], "scales": scales}]
+    config = {"seed": 12345, "dtype": "float32", "experiments": {case["kernel"]: section}}
+    (job,) = combination_table(config | {"experiments": {case["kernel"]: section}}).values()
+    return dataclasses.replace(job, seeds=case["seeds"], first_seed=0)  # one job, whatever its estimated time
 
 
-def best_of(call: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """(seconds of the warm-up call, best seconds of ``repeats`` further calls)."""
+def best_of(call: Callable[[], object], repeats: int) -> float:
+    """Best seconds of ``repeats`` calls after one warm-up call."""
+    call()
     times = []
-    for _ in range(repeats + 1):
+    for _ in range(repeats):
         start = time.perf_counter()
         call()
         times.append(time.perf_counter() - start)
-    return times[0], min(times[1:])
+    return min(times)
 
 
-def kernel_call(job: Job, jit: bool) -> Callable[[], object]:
-    kernel = kernel_of(job.experiment)
-
-    def call():
-        tf.function = functools.partial(PLAIN_FUNCTION, jit_compile=True) if jit else PLAIN_FUNCTION
-        try:
-            return kernel(job, job.combinations)
-        finally:
-            tf.function = PLAIN_FUNCTION
-
-    return call
-
-
-def baseline_call(job: Job, jit: bool) -> Callable[[], object]:
-    """The kernel's matvecs (and matmuls) alone, on fixed matrices, ``depth`` times in one compiled loop."""
-    k, seeds, matrix = job.width, job.seeds, job.experiment == "gradient_flow"
+def baseline_call(job: Job) -> Callable[[], object]:
+    """The kernel's matmuls (matvecs) alone: depth − 1 layers of every combination, in calls of the kernel's seeds."""
+    k, seeds, matrix = job.width, call_seeds(job), job.experiment == "gradient_flow"
     a = tf.random.stateless_normal((seeds, k, k), [1, 2]) / k**0.5
-    h, y = tf.random.stateless_normal((seeds, k), [1, 3]), tf.eye(k, batch_shape=[seeds])
+    y = tf.eye(k, batch_shape=[seeds]) if matrix else tf.random.stateless_normal((seeds, k), [1, 3])
+    calls = len(job.combinations) * -(-job.seeds // seeds)
 
-    @tf.function(jit_compile=jit)
-    def run(a, h, y):
-        for _ in tf.range(job.depth):
-            h, y = tf.linalg.matvec(a, h, transpose_a=not matrix), (a @ y if matrix else y)
-        return tf.reduce_sum(h) + tf.reduce_sum(y)
-
-    return lambda: run(a, h, y).numpy()
-
-
-def draw_call(job: Job, jit: bool) -> Callable[[], object]:
-    """``depth`` weight batches of the kernel's shape, init and seeds; each summed so that none is optimized away."""
-    combination, shape = job.combinations[0], (job.seeds, job.width, job.width)
-
-    @tf.function(jit_compile=jit)
-    def run():
-        total = tf.zeros([job.seeds])
-        for layer in tf.range(job.depth):
-            total += tf.reduce_sum(draw(combination, shape, layer, tf.float32), axis=[1, 2])
+    @tf.function
+    def run(a, y):
+        total = tf.zeros(())
+        for _ in tf.range(calls):
+            state = y
+            for _ in tf.range(job.depth - 1):
+                state = a @ state if matrix else tf.linalg.matvec(a, state)
+            total += tf.reduce_sum(state)
         return total
 
-    return lambda: run().numpy()
+    return lambda: run(a, y).numpy()
 
 
-def measure(case: dict, jits: list[bool], repeats: int) -> list[dict]:
-    """One result per XLA setting; the baseline (the faster of plain and XLA) is timed once."""
+def draw_call(job: Job) -> Callable[[], object]:
+    """depth − 1 layers of the job's base draws, as its kernel draws them (``Stack.draw``), summed."""
+    stack = Stack(job, job.combinations)
+    calls = -(-job.seeds // stack.seeds)
+
+    @tf.function
+    def run():
+        total = tf.zeros((), tf.float32)
+        for layer in tf.range(job.depth - 1):
+            for base in stack.draw(layer).values():
+                total += tf.reduce_sum(base)
+        return total
+
+    return lambda: [run().numpy() for _ in range(calls)]
+
+
+def measure(case: dict, repeats: int) -> dict:
     job = job_of(case)
-    baseline = min(best_of(baseline_call(job, xla), repeats)[1] for xla in (False, True))
-    return [
-        case
-        | {"jit": int(jit), "best_s": best_of(kernel_call(job, jit), repeats)[1], "baseline_s": baseline}
-        | {"draw_s": best_of(draw_call(job, jit), 1)[1]}  # a share, not a target: one call after the warm-up
-        for jit in jits
-    ]
+    kernel = kernel_of(job.experiment)
+    twin = dataclasses.replace(job, depth=1)
+    return case | {
+        "best_s": best_of(lambda: kernel(job, job.combinations), repeats),
+        "twin_s": best_of(lambda: kernel(twin, twin.combinations), repeats),
+        "baseline_s": best_of(baseline_call(job), repeats),
+        "draw_s": best_of(draw_call(job), 1),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", required=True, help="JSON list of {kernel, width, depth, seeds}")
-    parser.add_argument("--jit", default="0,1", help="comma-separated XLA settings to time (0, 1)")
+    parser.add_argument("--cases", required=True, help="JSON list of {kernel, width, depth, seeds, combinations}")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    jits = [bool(int(j)) for j in args.jit.split(",")]
-    print(json.dumps([result for case in json.loads(args.cases) for result in measure(case, jits, args.repeats)]))
+    print(json.dumps([measure(case, args.repeats) for case in json.loads(args.cases)]))
 
 
 if __name__ == "__main__":

@@ -73,12 +73,14 @@ def config_samples(config: dict, experiments: list[str]) -> int:
     return sum(j.seeds * len(j.combinations) for j in jobs(config, experiments) if j.experiment != "activations")
 
 
-def kernel_shapes(config: dict, experiment: str) -> list[tuple[int, int, int]]:
-    """Distinct (width, depth) of an experiment's jobs, with the most seeds the config gives each."""
-    seeds: dict[tuple[int, int], int] = {}
+def kernel_shapes(config: dict, experiment: str) -> list[tuple[int, int, int, int]]:
+    """Distinct (width, depth) of an experiment's jobs, with the most seeds the config gives each and the most
+    combinations a job of that shape stacks."""
+    seeds: dict[tuple[int, int], tuple[int, int]] = {}
     for job in jobs(config, [experiment]):
-        seeds[job.width, job.depth] = max(seeds.get((job.width, job.depth), 0), job.seeds)
-    return sorted((width, depth, n) for (width, depth), n in seeds.items())
+        n, c = seeds.get((job.width, job.depth), (0, 0))
+        seeds[job.width, job.depth] = max(n, job.seed_indices.stop), max(c, len(job.combinations))
+    return sorted((width, depth, n, c) for (width, depth), (n, c) in seeds.items())
 
 
 # ---- kernel job logs ----------------------------------------------------------------------------------------

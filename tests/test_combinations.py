@@ -29,25 +29,28 @@ CONFIG = {
 
 
 def test_cases_cross_override_and_stack_into_jobs():
+    """Every activation of a shape in one job (they share the base draws), its seeds one range."""
     table = comb.combination_table(CONFIG)
     assert sorted(table) == [
-        ("activations", "all__w5__d0__float32__n1"),
-        ("gradient_flow", "relu__w10__d4__float32__n6"),
-        ("gradient_flow", "relu__w20__d4__float64__n6"),
-        ("gradient_flow", "tanh__w10__d4__float32__n6"),
+        ("activations", "w5__d0__float32__s0-0"),
+        ("gradient_flow", "w10__d4__float32__s0-5"),
+        ("gradient_flow", "w20__d4__float64__s0-5"),
     ]
-    spec = table[("gradient_flow", "relu__w20__d4__float64__n6")]
-    assert isinstance(spec, Job) and spec.name == "relu__w20__d4__float64__n6" and spec.activation == "relu"
+    spec = table[("gradient_flow", "w20__d4__float64__s0-5")]
+    assert isinstance(spec, Job) and spec.name == "w20__d4__float64__s0-5" and spec.global_seed == 7
     assert spec.width == 20 and spec.dtype == "float64" and spec.repeats == 3 and spec.seeds == 6
+    assert spec.first_seed == 0 and spec.seed_indices == range(6)
     assert spec.input_correlation is None and spec.x_min is None  # other experiments' options stay unset
     assert [c.name for c in spec.combinations] == ["relu__he_normal__s1.0__w20__d4__float64"]
     assert spec.combinations[0].sigma_w2 == pytest.approx(2.0)  # fan_in·2/fan_in
-    stacked = table[("gradient_flow", "relu__w10__d4__float32__n6")].combinations
-    assert [(c.init, c.scale, c.bias_variance) for c in stacked] == [
-        ("normal", 0.1, 0.0),
-        ("normal", 0.2, 0.0),
+    stacked = table[("gradient_flow", "w10__d4__float32__s0-5")].combinations
+    assert [(c.activation, c.init, c.scale, c.bias_variance) for c in stacked] == [
+        ("relu", "normal", 0.1, 0.0),
+        ("relu", "normal", 0.2, 0.0),
+        ("tanh", "normal", 0.1, 0.0),
+        ("tanh", "normal", 0.2, 0.0),
     ]
-    curves = table[("activations", "all__w5__d0__float32__n1")]
+    curves = table[("activations", "w5__d0__float32__s0-0")]
     assert curves.combinations[0].init == "none" and curves.x_min == -1.0 and curves.x_max == 1.0
     assert curves.width == 5 and curves.depth == 0 and curves.seeds == 1 and curves.repeats is None
     assert math.isnan(curves.combinations[0].sigma_w2) and curves.combinations[0].draw_init == "none"
@@ -68,46 +71,80 @@ def test_cases_that_differ_in_other_settings_cannot_share_a_job():
     config["experiments"]["gradient_flow"]["cases"].append(
         {"activations": ["tanh"], "inits": ["he_normal"], "scales": [1.0], "repeats": 5}
     )
-    with pytest.raises(ValueError, match="share job 'tanh__w10__d4__float32__n6'"):
+    with pytest.raises(ValueError, match="cases with different settings share width 10, depth 4 and dtype float32"):
         comb.combination_table(config)
 
 
-STUB = Combination("linear", "normal", 1.0, 0.0, "c", 0, 1.0, "normal", 1.0, math.nan)
+def test_a_groups_seeds_are_cut_where_a_combination_ends_and_into_jobs_of_about_job_seconds(monkeypatch):
+    """Seeds 0–5 of every combination, 6–9 of the one with 10; with JOB_SECONDS small, ranges of whole blocks of
+    ``repeats``, and no seed twice."""
+    config = copy.deepcopy(CONFIG)
+    config["experiments"]["gradient_flow"]["cases"].append(
+        {"activations": ["sigmoid"], "inits": ["normal"], "scales": [0.1], "seeds": 12}
+    )
+    table = {name: job for (e, name), job in comb.combination_table(config).items() if e == "gradient_flow"}
+    assert sorted(table) == ["w10__d4__float32__s0-5", "w10__d4__float32__s6-11", "w20__d4__float64__s0-5"]
+    assert len(table["w10__d4__float32__s0-5"].combinations) == 5
+    assert [c.activation for c in table["w10__d4__float32__s6-11"].combinations] == ["sigmoid"]
+    monkeypatch.setattr(comb, "JOB_SECONDS", 1e-9)  # as many jobs as blocks of 3 seeds
+    split = [job for (e, _), job in comb.combination_table(config).items() if e == "gradient_flow"]
+    assert sorted((job.dtype, job.first_seed, job.seeds) for job in split) == [
+        ("float32", 0, 3),
+        ("float32", 3, 3),
+        ("float32", 6, 3),
+        ("float32", 9, 3),
+        ("float64", 0, 3),
+        ("float64", 3, 3),
+    ]
 
 
-def job(experiment="gradient_flow", seeds=1, width=1, dtype="float32", n=1) -> Job:
+def test_a_combination_listed_with_two_seed_counts_is_refused():
+    config = copy.deepcopy(CONFIG)
+    config["experiments"]["gradient_flow"]["cases"].append(
+        {"activations": ["relu"], "inits": ["normal"], "scales": [0.1], "seeds": 12}
+    )
+    with pytest.raises(ValueError, match="relu__normal__s0.1__w10__d4__float32 is listed with 6 and 12 seeds"):
+        comb.combination_table(config)
+
+
+STUB = Combination("linear", "normal", 1.0, 0.0, "c", 1.0, "normal", 1.0, math.nan)
+
+
+def job(experiment="gradient_flow", seeds=1, width=1, dtype="float32", n=1, repeats=None) -> Job:
     combinations = tuple(dataclasses.replace(STUB, name=f"c{i}") for i in range(n))
-    return Job(experiment, "j", "linear", width, 3, seeds, dtype, combinations)
+    return Job(experiment, "j", 0, width, 3, seeds, dtype, combinations, repeats=repeats)
 
 
-def test_chunks_keep_the_weight_batch_under_the_budget():
-    spec = job(seeds=400, width=512)
-    assert comb.weight_bytes(spec) == 400 * 512**2 * 4
-    assert comb.chunk_size(spec) == 1  # 419 MB per combination: one at a time
-    assert comb.weight_bytes(job(seeds=3, width=4, dtype="float16")) == 3 * 16 * 4  # narrower dtypes as float32
-    assert comb.chunk_size(job(seeds=200, width=100, dtype="float64")) == comb.BATCH_BYTES // (200 * 10**4 * 8)
+def test_calls_keep_their_tensors_under_the_budget():
+    """A matrix-state kernel holds per seed its base draw and 4 width² matrices per combination; a vector kernel its
+    base draws (orthogonal: with its float64 QR) and vectors; narrower dtypes count as float32."""
+    spec = job(seeds=400, width=100, n=15)
+    assert comb.seed_bytes(spec) == 100**2 * 2 * 4 + 15 * 4 * 100**2 * 4
+    assert comb.call_seeds(spec) == comb.CALL_BYTES // comb.seed_bytes(spec)
+    assert comb.seed_bytes(job(seeds=3, width=4, dtype="float16")) == comb.seed_bytes(job(seeds=3, width=4))
+    forward = job("forward", seeds=2000, width=512, n=4)
+    assert comb.seed_bytes(forward) == 512**2 * 2 * 4 + 4 * 12 * 512 * 4
+    assert comb.call_seeds(job(seeds=5, width=100)) == 5  # never more than the job's
+    assert comb.call_seeds(job(seeds=50, width=4000, n=20, repeats=10)) == 10  # at least one block of repeats
 
 
 def test_job_names_fit_the_wildcard_pattern():
     for _, job in comb.combination_table(CONFIG):
         assert comb.is_job_name(job)
-    assert not comb.is_job_name("relu__w10__d4__float32__n6; rm -rf /")
-    assert not comb.is_job_name("swish__w10__d4__float32__n6")
+    assert not comb.is_job_name("w10__d4__float32__s0-5; rm -rf /")
+    assert not comb.is_job_name("w10__d4__float128__s0-5")
 
 
-def _seeds(table):
-    return {c.name: c.seed for spec in table.values() for c in spec.combinations}
-
-
-def test_combination_seeds_depend_on_the_combination_not_on_the_rest_of_the_sweep():
-    before = _seeds(comb.combination_table(CONFIG))
+def test_adding_combinations_keeps_the_others_specs():
+    """A combination's spec (and so its streams: global seed, experiment, shape, dtype) does not depend on the rest
+    of the sweep."""
+    before = {c.name: c for spec in comb.combination_table(CONFIG).values() for c in spec.combinations}
     bigger = copy.deepcopy(CONFIG)
     bigger["experiments"]["gradient_flow"]["cases"].insert(
         0, {"activations": ["relu", "sigmoid"], "inits": ["normal"], "scales": [0.5]}
     )
-    after = _seeds(comb.combination_table(bigger))  # relu's job gains a member; its old members keep their seeds
-    assert all(after[name] == seed for name, seed in before.items())
-    assert len(set(after.values())) == len(after)
+    after = {c.name: c for spec in comb.combination_table(bigger).values() for c in spec.combinations}
+    assert all(after[name] == combination for name, combination in before.items())
 
 
 def test_unknown_job_is_a_clear_error():
@@ -120,15 +157,21 @@ def test_scale_text_round_trips():
         assert float(comb.format_scale(scale)) == scale
 
 
-def test_memory_requests_follow_the_measured_peaks():
-    """gradient_flow: 4 × 200 × 100² float32 stacked → 900 + 15 × 30.5 MB; forward 300 × 512² alone → 900 + 3 × 300."""
-    gradient = job("gradient_flow", seeds=200, width=100, n=15)
-    assert comb.chunk_size(gradient) == 4 and comb.memory_mb(gradient) == int(900 + 15 * 4 * 200 * 100**2 * 4 / 2**20)
-    assert comb.memory_mb(job("gradient_flow", seeds=200, width=100, n=2)) == int(
-        900 + 15 * 2 * 200 * 100**2 * 4 / 2**20
-    )
-    forward = job("forward", seeds=300, width=512, n=4)
-    assert comb.memory_mb(forward) == 900 + 3 * 300
+def test_memory_requests_follow_what_a_call_holds():
+    """900 MB for Python, TensorFlow and the table, plus 1.5 × one call's tensors: at most ~1.5 GB."""
+    for spec in (job("gradient_flow", seeds=1000, width=100, n=90), job("forward", seeds=1000, width=512, n=10)):
+        held = comb.call_seeds(spec) * comb.seed_bytes(spec)
+        assert held <= comb.CALL_BYTES and comb.memory_mb(spec) == int(900 + 1.5 * held / 2**20) <= 1500
+    small = job("gradient_flow", seeds=2, width=10)
+    assert comb.memory_mb(small) == int(900 + 1.5 * 2 * comb.seed_bytes(small) / 2**20)
+
+
+def test_estimated_seconds_grow_with_the_work():
+    """Matrix kernels: combinations × seeds × depth × width³; a second family adds its draws."""
+    one = comb.estimated_seconds(job(seeds=10, width=100, n=10))
+    assert comb.estimated_seconds(job(seeds=20, width=100, n=10)) == pytest.approx(2 * one)
+    assert comb.estimated_seconds(job(seeds=10, width=100, n=20)) > 1.8 * one
+    assert comb.estimated_seconds(job("activations", seeds=1, width=100)) == 0
 
 
 def test_derived_numbers_of_the_plain_inits():

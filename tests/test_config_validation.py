@@ -369,9 +369,9 @@ def test_keys_another_experiment_would_ignore_are_rejected(path, value, expected
 
 def test_weight_batches_beyond_int32_are_rejected():
     assert message(broken("experiments.forward.cases.6.width", 100000)) == (
-        "config.yaml: experiments.forward.cases[6] (width: 100000, depth: 50, seeds: 100, dtype: float32): one weight "
-        "batch holds seeds × width² = 100 × 100000² = 1e+12 elements, more than the 2147483647 a TensorFlow kernel can "
-        "index (int32); lower width or seeds"
+        "config.yaml: experiments.forward.cases[6] (width: 100000, depth: 50, seeds: 0–0, dtype: float32): a kernel "
+        "call holds 1 seeds × 1 combinations × width² = 1e+10 elements, more than the 2147483647 a TensorFlow kernel "
+        "can index (int32); lower width"
     )
     assert check(broken("experiments.forward.cases.6.width", 4000))  # 100 × 4000² = 1.6e9 fits
 
@@ -383,7 +383,9 @@ def test_settings_clash_names_the_file():
         {**case, "input_correlation": 0.1},
         {**case, "input_correlation": 0.2},
     ]
-    assert message(clash).startswith("config.yaml: experiment 'depth_scale': cases with different settings share job")
+    assert message(clash).startswith(
+        "config.yaml: experiment 'depth_scale': cases with different settings share width 200, depth 60 and dtype"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- the host
@@ -445,15 +447,16 @@ def big_case(width=20000, seeds=5):
 
 def test_jobs_beyond_the_memory_limit_are_rejected():
     config = big_case()
-    (spec,) = combination_table(config).values()
+    jobs = combination_table(config)
+    spec = jobs[("matrix_product", "w20000__d3__float32__s0-0")]
     need = memory_mb(spec)
-    assert need > 100_000
+    assert need > 10_000 and len(jobs) == 5  # one seed a job: a 20000² draw and four state matrices each
     with pytest.raises(ValueError) as error:
-        sweep.check_host(config, "my.yaml", memory_limit_mb=24000.0, memory_limit_name="this machine's memory")
+        sweep.check_host(config, "my.yaml", memory_limit_mb=8000.0, memory_limit_name="this machine's memory")
     assert str(error.value) == (
-        "my.yaml: experiments.matrix_product.cases[0] (width: 20000, depth: 3, seeds: 5, dtype: float32): job "
-        f"matrix_product/linear__w20000__d3__float32__n5 would request mem_mb={need}, more than this machine's memory "
-        "(24000 MB): it holds 1 × 5 × 20000² weights at once; lower width or seeds"
+        "my.yaml: experiments.matrix_product.cases[0] (width: 20000, depth: 3, seeds: 0–0, dtype: float32): job "
+        f"matrix_product/w20000__d3__float32__s0-0 would request mem_mb={need}, more than this machine's memory "
+        "(8000 MB): one kernel call holds 1 seeds of 1 combinations of width 20000 at once; lower width"
     )
     sweep.check_host(config, "my.yaml", memory_limit_mb=need)
     sweep.check_host(config, "my.yaml")  # no limit known (cluster executor without --resources mem_mb)
@@ -462,7 +465,7 @@ def test_jobs_beyond_the_memory_limit_are_rejected():
 def test_memory_check_names_every_case_of_the_job():
     config = big_case(width=2000, seeds=100)
     config["experiments"]["matrix_product"]["cases"].append({"inits": ["normal"], "scales": [0.7]})
-    (spec,) = combination_table(check(config)).values()
+    spec = next(iter(combination_table(check(config)).values()))
     with pytest.raises(ValueError, match=r"cases\[0\] and experiments\.matrix_product\.cases\[1\] \(width: 2000"):
         sweep.check_host(config, "my.yaml", memory_limit_mb=memory_mb(spec) - 1, memory_limit_name="the limit")
 
@@ -470,17 +473,16 @@ def test_memory_check_names_every_case_of_the_job():
 def test_the_full_trainability_config_is_valid_and_its_deepest_jobs_ask_for_a_cluster_node():
     """configs/trainability_full.yaml: a training job holds all its layers, so its memory grows with depth."""
     config = check(yaml.safe_load((REPO / "configs" / "trainability_full.yaml").read_text()))
-    jobs = combination_table(config)
-    assert len(jobs) == 11 and {len(job.combinations) for job in jobs.values()} == {20}
-    need = {job.depth: memory_mb(job) for job in jobs.values()}
-    assert need[200] > 30_000 and need[8] < 3_000  # ≈ 5 bytes per weight byte of every layer (2.0 GB measured at 8)
-    assert need[200] - 900 == pytest.approx((need[8] - 900) * 201 / 9, rel=0.01)
+    jobs = combination_table(config).values()
+    assert {job.depth for job in jobs} == {4, 8, 16, 24, 32, 48, 64, 96, 128, 160, 200}
+    assert {len(job.combinations) for job in jobs} == {20} and sum(job.seeds for job in jobs) == 11 * 5
+    need = {job.depth: memory_mb(job) for job in jobs}
+    assert need[200] > 10_000 and need[8] < 3_000  # every layer of 20 nets, with gradients and RMSProp's state
+    assert 201 / 9 * 0.9 < (need[200] - 900) / (need[8] - 900) < 201 / 9 * 1.3  # ∝ layers: weights, activations
     with pytest.raises(
-        ValueError,
-        match=r"depth: 160.*× 300² weights in each of 161 layers at once; lower width or "
-        r"seeds or depth",
+        ValueError, match=r"depth: 128.*of width 300 in each of 129 layers at once; lower width or depth"
     ):
-        sweep.check_host(config, "configs/trainability_full.yaml", memory_limit_mb=24000, memory_limit_name="24 GB")
+        sweep.check_host(config, "configs/trainability_full.yaml", memory_limit_mb=8000, memory_limit_name="8 GB")
 
 
 def test_default_config_fits_a_small_machine():

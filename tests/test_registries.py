@@ -16,7 +16,7 @@ from initstab import combinations
 from initstab.activations import ACTIVATIONS, SELU_SCALE
 from initstab.config import load_schema
 from initstab.experiments import EXPERIMENTS, FIGURES, experiment_of, kernel_sources
-from initstab.initializers import INITIALIZERS, NO_INIT
+from initstab.initializers import FAMILIES, INITIALIZERS, NO_INIT
 from initstab.spec import Job
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,11 +97,9 @@ def _dict_keys(path: Path, name: str) -> list[str]:
 
 
 def test_tensorflow_registries_have_the_registry_keys():
-    """The TF callables: every activation, and every initializer that is drawn directly (not derived, nor one of
-    the symmetric ones, which initstab.tf.training draws layer by layer)."""
+    """The TF callables: every activation, and the base draw of every initializer family."""
     assert _dict_keys(PACKAGE / "tf" / "activations.py", "ACTIVATIONS") == list(ACTIVATIONS)
-    drawn = [name for name, entry in INITIALIZERS.items() if entry.base is None and not entry.symmetric]
-    assert _dict_keys(PACKAGE / "tf" / "initializers.py", "INITIALIZERS") == drawn
+    assert _dict_keys(PACKAGE / "tf" / "initializers.py", "BASES") == list(FAMILIES)
 
 
 # --- what a kernel job's cache key covers

@@ -35,8 +35,8 @@ def test_params_round_trip_through_json():
     assert isinstance(params["combinations"], list | tuple) and isinstance(params["combinations"][0], dict)
     back = Job.from_params(json.loads(json.dumps(params)))  # NaN σ_w² survives json's NaN
     assert back.settings() == job.settings()
-    assert [dataclasses.astuple(c)[:6] for c in back.combinations] == [
-        dataclasses.astuple(c)[:6] for c in job.combinations
+    assert [dataclasses.astuple(c)[:5] for c in back.combinations] == [
+        dataclasses.astuple(c)[:5] for c in job.combinations
     ]
     assert isinstance(back.combinations, tuple) and all(isinstance(c, Combination) for c in back.combinations)
     assert Job.from_params(params) == job  # without a NaN field in between, equal as values
@@ -55,12 +55,13 @@ def test_settings_are_the_job_fields_without_its_combinations():
     job = the_job()
     assert job.settings() == {
         "experiment": "depth_scale",
-        "name": "tanh__w8__d3__float32__n2",
-        "activation": "tanh",
+        "name": "w8__d3__float32__s0-1",
+        "global_seed": 5,
         "width": 8,
         "depth": 3,
         "seeds": 2,
         "dtype": "float32",
+        "first_seed": 0,
         "repeats": None,
         "input_correlation": 0.6,
         "x_min": None,

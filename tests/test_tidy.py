@@ -33,8 +33,8 @@ def test_per_layer_rows_carry_their_coordinates():
 
 
 def test_spec_values_take_the_shape_from_the_job_and_the_rest_from_the_combination():
-    combination = Combination("tanh", "critical", 1.0, 0.05, "c", 9, 1.39, "lecun_normal", 1.18, 0.2)
-    job = Job("depth_scale", "tanh__w8__d3__float64__n4", "tanh", 8, 3, 4, "float64", (combination,))
+    combination = Combination("tanh", "critical", 1.0, 0.05, "c", 1.39, "lecun_normal", 1.18, 0.2)
+    job = Job("depth_scale", "w8__d3__float64__s0-3", 9, 8, 3, 4, "float64", (combination,))
     spec = tidy.spec_values(job, combination)
     assert list(spec) == tidy.SPEC_COLUMNS
     assert spec == {
@@ -93,17 +93,23 @@ def test_first_layer_where_encodes_never_as_inf():
 
 def test_block_means_follow_python_float_arithmetic():
     values = np.array([1.0, 3.0, np.inf, 1.0, np.inf, -np.inf, 5.0])
-    means = tidy.block_means(values, 2)
-    assert means.tolist()[:2] == [2.0, np.inf] and np.isnan(means[2]) and len(means) == 3
+    first, means = tidy.block_means(values, 2)
+    assert first == 0 and means.tolist()[:2] == [2.0, np.inf] and np.isnan(means[2]) and len(means) == 3
+
+
+def test_block_means_keep_only_blocks_wholly_within_the_seeds():
+    """Seeds 3–9 in blocks of 2: block 1 (seeds 2, 3) is cut, blocks 2–4 (seeds 4–9) are whole."""
+    first, means = tidy.block_means(np.arange(3.0, 10.0), 2, first_seed=3)
+    assert first == 2 and means.tolist() == [4.5, 6.5, 8.5]
 
 
 def job_rows():
     """A two-combination job and the rows its kernel writes (2 seeds × 3 layers of one metric each)."""
     combinations = tuple(
-        Combination("tanh", "normal", scale, 0.0, f"c{scale}", 1, scale**2 * 8, "normal", scale, np.nan)
+        Combination("tanh", "normal", scale, 0.0, f"c{scale}", scale**2 * 8, "normal", scale, np.nan)
         for scale in (0.5, 1.0)
     )
-    job = Job("forward", "tanh__w8__d3__float32__n2", "tanh", 8, 3, 2, "float32", combinations)
+    job = Job("forward", "w8__d3__float32__s0-1", 1, 8, 3, 2, "float32", combinations)
     frames = [
         frame
         for c in combinations
@@ -120,7 +126,7 @@ def test_job_rows_match_their_spec():
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda t: t[t["scale"] == 0.5], r"t.csv \(job forward/tanh__w8__d3__float32__n2\): combinations"),
+        (lambda t: t[t["scale"] == 0.5], r"t.csv \(job forward/w8__d3__float32__s0-1\): combinations"),
         (lambda t: t.iloc[:-1], "differ in row count or metrics"),
         (lambda t: t.assign(depth=4), "depth \\[4\\], the job has 3"),
         (lambda t: t.assign(seed=t["seed"] + 1), "seeds outside 0..1"),

@@ -24,7 +24,7 @@ import yaml
 from snakemake_interface_common.exceptions import WorkflowError
 
 from initstab.activations import ACTIVATIONS
-from initstab.combinations import DTYPES, chunk_size, combination_table, memory_mb
+from initstab.combinations import DTYPES, call_seeds, combination_table, memory_mb
 from initstab.experiments import EXPERIMENTS
 from initstab.initializers import INITIALIZERS
 from initstab.regimes import REGIMES
@@ -291,14 +291,20 @@ def check_config(config: Mapping, source: str) -> None:
     check_tensor_sizes(config, source)
 
 
-def job_cases(config: Mapping) -> dict[tuple[str, str], list[int]]:
-    """(experiment, job name) → indices of the cases whose combinations run in that job."""
-    owners: dict[tuple[str, str], list[int]] = {}
+def job_cases(config: Mapping) -> dict[tuple[str, int, int, str], list[int]]:
+    """(experiment, width, depth, dtype) → indices of the cases whose combinations run in that group's jobs."""
+    owners: dict[tuple[str, int, int, str], list[int]] = {}
     for experiment, index, section, case in _cases(config):
         single = {**config, "experiments": {experiment: {**section, "cases": [case]}}}
-        for key in combination_table(single):
-            owners.setdefault(key, []).append(index)
+        for job in combination_table(single).values():
+            key = _group(job)
+            if index not in owners.get(key, []):
+                owners.setdefault(key, []).append(index)
     return owners
+
+
+def _group(job) -> tuple[str, int, int, str]:
+    return job.experiment, job.width, job.depth, job.dtype
 
 
 def _jobs(config: Mapping, source: str) -> dict[tuple[str, str], dict]:
@@ -308,30 +314,28 @@ def _jobs(config: Mapping, source: str) -> dict[tuple[str, str], dict]:
         raise ConfigError(f"{source}: {error}") from None
 
 
-def _field(job, key: str):
-    """A field of a combination_table job, a dict or a ``spec.Job``."""
-    return job[key] if isinstance(job, Mapping) else getattr(job, key)
-
-
-def _case_label(experiment: str, cases: Sequence[int], spec) -> str:
-    shape = ", ".join(f"{key}: {_field(spec, key)}" for key in ("width", "depth", "seeds", "dtype"))
-    where = " and ".join(_case_path(experiment, index) for index in cases)
-    return f"{where} ({shape})"
+def _case_label(cases: Sequence[int], job) -> str:
+    shape = f"width: {job.width}, depth: {job.depth}, seeds: {job.first_seed}–{job.seed_indices.stop - 1}"
+    where = " and ".join(_case_path(job.experiment, index) for index in cases)
+    return f"{where} ({shape}, dtype: {job.dtype})"
 
 
 def check_tensor_sizes(config: Mapping, source: str) -> None:
-    """No weight batch beyond what an int32 index reaches: seeds × width² elements per tensor."""
+    """No tensor of a kernel call beyond what an int32 index reaches: its seeds × width² elements, times its
+    combinations where each carries a width² matrix."""
     owners = None
-    for (experiment, job), spec in _jobs(config, source).items():
-        if experiment == "activations":  # a grid of `points` values, no weight matrix
+    for spec in _jobs(config, source).values():
+        declared = EXPERIMENTS[spec.experiment]
+        if declared.one_job:  # a grid of `points` values, no weight matrix
             continue
-        seeds, width = _field(spec, "seeds"), _field(spec, "width")
-        if seeds * width**2 > INT32_MAX:
+        stacked = 1 if declared.one_at_a_time or not declared.matrix_state else len(spec.combinations)
+        elements = call_seeds(spec) * stacked * spec.width**2
+        if elements > INT32_MAX:
             owners = owners or job_cases(config)
             raise ConfigError(
-                f"{source}: {_case_label(experiment, owners[(experiment, job)], spec)}: one weight batch "
-                f"holds seeds × width² = {seeds} × {width}² = {seeds * width**2:.3g} elements, more than "
-                f"the {INT32_MAX} a TensorFlow kernel can index (int32); lower width or seeds"
+                f"{source}: {_case_label(owners[_group(spec)], spec)}: a kernel call holds {call_seeds(spec)} seeds × "
+                f"{stacked} combinations × width² = {elements:.3g} elements, more than the {INT32_MAX} a TensorFlow "
+                "kernel can index (int32); lower width"
             )
 
 
@@ -360,14 +364,15 @@ def check_host(
         need = memory_mb(spec)
         if need > memory_limit_mb:
             owners = owners or job_cases(config)
-            stacked = min(len(_field(spec, "combinations")), chunk_size(spec))
-            weights = f"{stacked} × {_field(spec, 'seeds')} × {_field(spec, 'width')}² weights"
+            held = f"{call_seeds(spec)} seeds of {len(spec.combinations)} combinations of width {spec.width}"
             if EXPERIMENTS[experiment].trains:  # every layer of the nets it trains, with their optimizer state
-                weights += f" in each of {_field(spec, 'depth') + 1} layers"
+                held += f" in each of {spec.depth + 1} layers"
             raise ConfigError(
-                f"{source}: {_case_label(experiment, owners[(experiment, job)], spec)}: job {experiment}/{job} "
-                f"would request mem_mb={need}, more than {memory_limit_name} ({int(memory_limit_mb)} MB): it holds "
-                f"{weights} at once; lower width or seeds" + (" or depth" if EXPERIMENTS[experiment].trains else "")
+                f"{source}: {_case_label(owners[_group(spec)], spec)}: job {experiment}/{job} "
+                f"would request mem_mb={need}, more than {memory_limit_name} ({int(memory_limit_mb)} MB): one kernel "
+                f"call holds {held} at once; lower width"
+                + (" or depth" if EXPERIMENTS[experiment].trains else "")
+                + (" or repeats" if spec.repeats else "")
             )
 
 

@@ -1,19 +1,28 @@
 """The initializer registry: everything known about each weight init, without TensorFlow.
 
-One entry per initializer: formula, display name, colour and marker, its variance rule Var(W_ij) (None for the
-non-centred ones) and, for the derived inits, how they draw: ``critical`` inits draw ``base`` with gain
+One entry per initializer: formula, display name, colour and marker, its ``family`` (the base distribution Z its
+weights are a multiple of: N(0, 1) for normal, U(−1, 1) for uniform (U(0, 1) for the non-centred ones), Haar
+orthogonal) and its variance rule Var(W_ij), from which its ``gain`` g (W = g·Z) follows; the non-centred ones have
+no variance rule but a ``factor`` (W = factor·U(0, 1)). Inits of one family share their base draw in a job (common
+random numbers, initstab.tf.stack). The derived inits name how they draw: ``critical`` inits draw ``base`` with gain
 s·√σ²_w,crit(φ, σ_b²) (mean-field theory), ``lsuv`` draws ``base`` with gain 1 and rescales per layer on the data.
-``scale`` is the std of ``normal``, the half-width of ``uniform`` and a gain multiplier for the fan-based rules.
-The TensorFlow draws live in ``initstab.tf.initializers`` under the keys of the non-derived entries; the
-``symmetric`` ones (units that start alike, for the symmetry experiment) need to know which layer they fill and
-are drawn by ``initstab.tf.training``.
+``scale`` is the std of ``normal``, the half-width of ``uniform`` and a gain multiplier for the fan-based rules. The
+``symmetric`` ones (units that start alike, for the symmetry experiment) need to know which layer they fill and are
+drawn by ``initstab.tf.training``.
 """
 
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-Variance = Callable[[float, int, int], float]  # (scale, fan_in, fan_out) → Var(W_ij)
+Rule = Callable[[float, int, int], float]  # (scale, fan_in, fan_out) → a number
+FAMILIES = ("normal", "uniform", "orthogonal")
+# Var(Z_ij) of each family's centred base: N(0, 1), U(−1, 1), and a Haar orthogonal matrix's entries (1/fan_in)
+BASE_VARIANCE: dict[str, Callable[[int], float]] = {
+    "normal": lambda fan_in: 1.0,
+    "uniform": lambda fan_in: 1 / 3,
+    "orthogonal": lambda fan_in: 1 / fan_in,
+}
 
 
 def xavier_uniform_bound(fan_in: int, fan_out: int) -> float:
@@ -27,19 +36,37 @@ class Initializer:
     display: str
     color: str
     marker: str
-    variance: Variance | None = None  # None: not centred (or data-dependent)
+    variance: Rule | None = None  # Var(W_ij); None: not centred, derived (critical, LSUV) or symmetric
     family: str = "normal"  # the base distribution: normal, uniform or orthogonal (Haar)
+    factor: Rule | None = None  # the non-centred uniforms: W = factor·U(0, 1)
     base: str | None = None  # derived inits: the registry init that draws them
     critical: bool = False  # gain × √σ²_w,crit(φ, σ_b²)
     lsuv: bool = False  # rescaled per layer so that std(W·h) = s
     symmetric: bool = False  # the units of each hidden layer start alike (symmetry only; initstab.tf.training draws it)
+
+    @property
+    def centred(self) -> bool:
+        return self.factor is None
+
+    def gain(self, scale: float, fan_in: int, fan_out: int) -> float:
+        """g with W = g·Z, Z the family's base (U(0, 1) for a non-centred uniform): √(Var(W)/Var(Z))."""
+        if self.factor is not None:
+            return self.factor(scale, fan_in, fan_out)
+        if self.variance is None:
+            raise ValueError(f"{self.display} has no gain of its own (a derived or symmetric init)")
+        return math.sqrt(self.variance(scale, fan_in, fan_out) / BASE_VARIANCE[self.family](fan_in))
 
 
 INITIALIZERS: dict[str, Initializer] = {
     "normal": Initializer("N(0, s²)", "N(0, s²)", "#0077BB", "o", lambda s, i, o: s**2),
     "uniform": Initializer("U(−s, s)", "U(−s, s)", "#CCBB44", "s", lambda s, i, o: s**2 / 3, "uniform"),
     "uniform_noncentered": Initializer(
-        "s·U(0, 1): seed 001's non-centered uniform", "s·U(0, 1) (seed 001)", "#228833", "D", family="uniform"
+        "s·U(0, 1): seed 001's non-centered uniform",
+        "s·U(0, 1) (seed 001)",
+        "#228833",
+        "D",
+        family="uniform",
+        factor=lambda s, i, o: s,
     ),
     "xavier_uniform": Initializer(
         "U(±s·√(6/(fan_in+fan_out)))", "Xavier uniform", "#CC3311", "^", lambda s, i, o: s**2 * 2 / (i + o), "uniform"
@@ -50,6 +77,7 @@ INITIALIZERS: dict[str, Initializer] = {
         "#EE3377",
         "v",
         family="uniform",
+        factor=lambda s, i, o: s * xavier_uniform_bound(i, o),
     ),
     "xavier_normal": Initializer(
         "N(0, s²·2/(fan_in+fan_out))", "Xavier normal", "#882255", "<", lambda s, i, o: s**2 * 2 / (i + o)

@@ -2,8 +2,9 @@
 
 A *combination* is one point of an experiment's sweep (activation × init × scale × σ_b² at one shape), with the
 numbers derived from it once, when the table is built: its σ_w², the registry init and gain that draw its weights,
-and the pre-activation variance its inputs start at. A *job* is the combinations of one experiment that run stacked
-in one process. Snakemake passes a job as plain data (``to_params``), so its cache key covers every field.
+and the pre-activation variance its inputs start at. A *job* is a range of seeds of the combinations of one
+experiment that share a shape, run stacked in one process. Snakemake passes a job as plain data (``to_params``), so
+its cache key covers every field.
 """
 
 import dataclasses
@@ -18,8 +19,7 @@ class Combination:
     init: str
     scale: float  # std of `normal`, half-width of `uniform`, gain of the fan-based inits
     bias_variance: float  # σ_b² of N(0, σ_b²) biases (0: none)
-    name: str  # its seed derives from it
-    seed: int
+    name: str
     sigma_w2: float  # fan_in·Var(W_ij); NaN for the non-centred and data-dependent (LSUV) inits
     draw_init: str  # the registry init that draws its weights (critical → lecun_normal, …)
     draw_scale: float  # and its scale (critical: s·√σ²_w,crit)
@@ -52,17 +52,22 @@ class Training:
 class Job:
     experiment: str
     name: str
-    activation: str  # every combination's activation, or "all" for one-job experiments
+    global_seed: int  # every random stream derives from it (initstab.tf.stack)
     width: int  # units per layer; a one-job experiment's grid points (``points``), in its name and rows as width
     depth: int  # layers; repeated_matrix's cap on steps (``max_steps``), in its name and rows as depth
-    seeds: int
+    seeds: int  # ensemble members in this job: seed indices first_seed … first_seed + seeds − 1
     dtype: str
     combinations: tuple[Combination, ...]
+    first_seed: int = 0
     repeats: int | None = None  # draws the notebooks average (the printed gradient mean)
     input_correlation: float | None = None  # correlation of the two inputs (the depth-scale fit)
     x_min: float | None = None  # grid of the activation curves
     x_max: float | None = None
     training: Training | None = None  # the experiments that train: optimizer, learning rate, steps
+
+    @property
+    def seed_indices(self) -> range:
+        return range(self.first_seed, self.first_seed + self.seeds)
 
     @property
     def points(self) -> int:

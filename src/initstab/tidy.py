@@ -68,33 +68,39 @@ def _frame(spec: Mapping, device: str, metric: str, values, seeds, layers, x=np.
     return pd.DataFrame(columns, index=pd.RangeIndex(values.size))
 
 
-def per_layer_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], first_layer: int = 0, layers=None):
-    """Rows from (seeds, layers) arrays; column j is layer ``layers[j]`` (default ``first_layer + j``)."""
+def per_layer_rows(
+    spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], first_layer: int = 0, layers=None, first_seed=0
+):
+    """Rows from (seeds, layers) arrays; row i is seed ``first_seed + i``, column j layer ``layers[j]`` (default
+    ``first_layer + j``)."""
     frames = []
     for metric, values in metrics.items():
         n_seeds, n_layers = np.shape(values)
-        seeds = np.repeat(np.arange(n_seeds), n_layers)
+        seeds = np.repeat(np.arange(first_seed, first_seed + n_seeds), n_layers)
         numbers = np.arange(first_layer, first_layer + n_layers) if layers is None else np.asarray(layers)
         layers_column = np.tile(numbers, n_seeds)
         frames.append(_frame(spec, device, metric, values, seeds, layers_column))
     return frames
 
 
-def per_seed_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray]):
-    """Rows from (seeds,) arrays of whole-network metrics; ``layer`` is empty."""
+def per_seed_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], first_seed: int = 0):
+    """Rows from (seeds,) arrays of whole-network metrics (seeds ``first_seed`` on); ``layer`` is empty."""
     return [
-        _frame(spec, device, metric, values, np.arange(np.size(values)), pd.NA) for metric, values in metrics.items()
+        _frame(spec, device, metric, values, first_seed + np.arange(np.size(values)), pd.NA)
+        for metric, values in metrics.items()
     ]
 
 
-def per_step_rows(spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], steps) -> list[pd.DataFrame]:
+def per_step_rows(
+    spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], steps, first_seed: int = 0
+) -> list[pd.DataFrame]:
     """Rows of a training record, ``x`` the step: (seeds, steps) arrays with an empty ``layer``, (seeds, steps,
-    layers) arrays with hidden layers 1..layers."""
+    layers) arrays with hidden layers 1..layers; seeds ``first_seed`` on."""
     frames = []
     for metric, values in metrics.items():
         n_seeds, n_steps, *rest = np.shape(values)
         n_layers = rest[0] if rest else 1
-        seeds = np.repeat(np.arange(n_seeds), n_steps * n_layers)
+        seeds = np.repeat(np.arange(first_seed, first_seed + n_seeds), n_steps * n_layers)
         x = np.tile(np.repeat(np.asarray(steps, dtype=np.float64), n_layers), n_seeds)
         layers = np.tile(np.arange(1, n_layers + 1), n_seeds * n_steps) if rest else pd.NA
         frames.append(_frame(spec, device, metric, values, seeds, layers, x=x))
@@ -113,13 +119,17 @@ def first_layer_where(mask: np.ndarray, first_layer: int = 0) -> np.ndarray:
     return np.where(mask.any(axis=1), first, np.inf)
 
 
-def block_means(values: np.ndarray, block: int) -> np.ndarray:
-    """Means over consecutive blocks of ``block`` seeds (the notebooks average 10 repeats); a partial tail
-    block is dropped. Arithmetic as Python's ``sum(res)/len(res)``: one inf makes inf, inf−inf makes NaN."""
+def block_means(values: np.ndarray, block: int, first_seed: int = 0) -> tuple[int, np.ndarray]:
+    """Means over blocks of ``block`` consecutive seeds (the notebooks average 10 repeats): block b holds seeds
+    b·block … (b+1)·block − 1; ``values`` are seeds ``first_seed`` on, and a block not wholly among them is dropped.
+    Returns (the first block's index, the means). Arithmetic as Python's ``sum(res)/len(res)``: one inf makes inf,
+    inf−inf makes NaN."""
     values = np.asarray(values, dtype=np.float64)
+    first = -(-first_seed // block)
+    values = values[first * block - first_seed :]
     n_blocks = values.size // block
     with np.errstate(invalid="ignore", over="ignore"):
-        return values[: n_blocks * block].reshape(n_blocks, block).mean(axis=1)
+        return first, values[: n_blocks * block].reshape(n_blocks, block).mean(axis=1)
 
 
 def assemble(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -135,7 +145,7 @@ def read_table(path) -> pd.DataFrame:
 
 def check_job_rows(table: pd.DataFrame, job: Job, path) -> None:
     """Raise ValueError naming ``path`` unless its rows are exactly the job's: its experiment, shape and dtype, one
-    group per combination (activation, init, scale, σ_b², regime), seeds within ``job.seeds``, the same metrics and row
+    group per combination (activation, init, scale, σ_b², regime), seeds within the job's, the same metrics and row
     count for every combination."""
     where = f"{path} (job {job.experiment}/{job.name})"
     for column in ("experiment", "width", "depth", "dtype"):
@@ -149,8 +159,9 @@ def check_job_rows(table: pd.DataFrame, job: Job, path) -> None:
         raise ValueError(
             f"{where}: combinations {sorted(set(groups) ^ expected)} are in only one of the table and the job"
         )
-    if not table["seed"].between(0, job.seeds - 1).all():
-        raise ValueError(f"{where}: seeds outside 0..{job.seeds - 1}")
+    first, last = job.first_seed, job.seed_indices.stop - 1
+    if not table["seed"].between(first, last).all():
+        raise ValueError(f"{where}: seeds outside {first}..{last}")
     shapes = {(len(frame), tuple(sorted(set(frame["metric"])))) for frame in groups.values()}
     if len(shapes) != 1:
         raise ValueError(f"{where}: combinations differ in row count or metrics: {sorted(shapes)}")

@@ -3,23 +3,25 @@ import pytest
 
 @pytest.fixture(scope="session")
 def make_job():
-    """A factory of ``spec.Job``s with explicit combination seeds, for driving kernels directly.
+    """A factory of ``spec.Job``s for driving kernels directly.
 
-    ``make_job(experiment, activation, combinations, width=, depth=, seeds=, dtype=, **options)`` where each
-    combination is ``(init, scale, seed)`` or ``(init, scale, seed, σ_b²)``. Its derived numbers (σ_w², the init
-    and gain that draw it, q* where the experiment starts at the fixed point) come from
-    ``combinations.derived``, as the combination table computes them; only the seed is chosen by the test, so its
-    weights can be redrawn independently. Options are the experiment's Job fields (repeats, input_correlation, …).
+    ``make_job(experiment, activation, combinations, width=, depth=, seeds=, dtype=, global_seed=0, first_seed=0,
+    **options)`` where each combination is ``(init, scale)`` or ``(init, scale, σ_b²)``. Its derived numbers (σ_w², the
+    init and gain that draw it, q* where the experiment starts at the fixed point) come from ``combinations.derived``,
+    as the combination table computes them; its random numbers from the job's global seed (``global_seed``: another
+    job draws other numbers). Options are the experiment's Job fields (repeats, input_correlation, …).
     """
-    from initstab.combinations import derived
+    from initstab.combinations import combination_name, derived
     from initstab.experiments import EXPERIMENTS
     from initstab.initializers import INITIALIZERS
     from initstab.spec import Combination, Job
 
-    def make(experiment, activation, combinations, *, width, depth, seeds, dtype, **options) -> Job:
+    def make(
+        experiment, activation, combinations, *, width, depth, seeds, dtype, global_seed=0, first_seed=0, **options
+    ) -> Job:
         fixed_point = EXPERIMENTS[experiment].fixed_point
         members = []
-        for init, scale, seed, *bias in combinations:
+        for init, scale, *bias in combinations:
             bias_variance = float(bias[0]) if bias else 0.0
             members.append(
                 Combination(
@@ -27,22 +29,37 @@ def make_job():
                     init=init,
                     scale=float(scale),
                     bias_variance=bias_variance,
-                    name=f"{activation}__{init}__s{float(scale)!r}__b{bias_variance!r}__seed{seed}",
-                    seed=seed,
+                    name=combination_name(activation, init, float(scale), width, depth, dtype, bias_variance),
                     lsuv=INITIALIZERS[init].lsuv if init in INITIALIZERS else False,
                     **derived(activation, init, float(scale), width, bias_variance, fixed_point),
                 )
             )
         return Job(
             experiment=experiment,
-            name=f"{activation}__w{width}__d{depth}__{dtype}__n{seeds}",
-            activation=activation,
+            name=f"w{width}__d{depth}__{dtype}__s{first_seed}-{first_seed + seeds - 1}",
+            global_seed=global_seed,
             width=width,
             depth=depth,
             seeds=seeds,
             dtype=dtype,
             combinations=tuple(members),
+            first_seed=first_seed,
             **options,
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def drawn_weights(tf):
+    """``drawn_weights(job, combination, layer)``: the (seeds, width, width) numpy weights W = g·Z a kernel of ``job``
+    uses for ``combination`` at ``layer`` (before LSUV's rescaling), drawn again from the streams."""
+    from initstab.tf.stack import Bases, base_name, gain
+
+    def drawn(job, combination, layer):
+        base = base_name(combination)
+        shape = (job.width, job.width)
+        z = Bases(job, {base}, shape, max(job.depth, 1)).draw(tf.constant(layer))[base]
+        return gain(combination, *shape) * z.numpy()
+
+    return drawn

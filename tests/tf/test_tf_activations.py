@@ -67,7 +67,7 @@ def test_activations_kernel_evaluates_the_curves_on_the_grid(tf, make_job):
     from initstab.tf.activations import ACTIVATIONS, activations
 
     job = make_job(
-        "activations", "tanh", [("none", 1.0, 0)], width=241, depth=0, seeds=1, dtype="float64", x_min=-6.0, x_max=6.0
+        "activations", "tanh", [("none", 1.0)], width=241, depth=0, seeds=1, dtype="float64", x_min=-6.0, x_max=6.0
     )
     out = activations(job, job.combinations)
     assert out["phi"].shape == out["dphi"].shape == (1, 241)

@@ -10,7 +10,7 @@ def test_orthogonal_linear_layers_keep_the_input_correlation(tf, make_job):
     job = make_job(
         "depth_scale",
         "linear",
-        [("orthogonal", 1.0, 4)],
+        [("orthogonal", 1.0)],
         width=16,
         depth=5,
         seeds=3,

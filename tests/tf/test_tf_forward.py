@@ -12,11 +12,12 @@ def forward(make_job, activation, init, scale, width, depth, seeds, dtype, seed,
     job = make_job(
         "forward",
         activation,
-        [(init, scale, seed, bias_variance)],
+        [(init, scale, bias_variance)],
         width=width,
         depth=depth,
         seeds=seeds,
         dtype=dtype,
+        global_seed=seed,
     )
     return {name: values[0] for name, values in forward(job, job.combinations).items()}
 

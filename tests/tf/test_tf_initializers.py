@@ -1,5 +1,5 @@
-"""TensorFlow initializers against their closed-form moments and the registry's variance rules (Monte Carlo bands
-with fixed seeds)."""
+"""The registry's initializers as the kernels draw them (gain × their family's base draw, initstab.tf.initializers)
+against their closed-form moments and the registry's variance rules (Monte Carlo bands with fixed seeds)."""
 
 import math
 
@@ -13,9 +13,17 @@ SEEDS = 64  # 64 × 64 × 64 = 262144 entries: the sample variance is within ±1
 
 
 def draw(tf, name, scale, shape=(SEEDS, FAN, FAN), seed=(3, 7), dtype="float32"):
-    from initstab.tf.initializers import INITIALIZERS
+    """``shape[0]`` matrices of init ``name``: its gain times its family's base draw (global seed, layer ``seed``)."""
+    from initstab.spec import Job
+    from initstab.tf.initializers import BASES
+    from initstab.tf.stack import Stream
 
-    return INITIALIZERS[name](shape, scale, tf.constant(seed, tf.int64), tf.as_dtype(dtype)).numpy()
+    entry = REGISTRY[name]
+    job = Job("forward", "", seed[0], shape[1], 2, shape[0], dtype, ())
+    stream = Stream(job, entry.family, shape[1:], seed[1] + 1, tf.float64 if entry.family == "orthogonal" else None)
+    base = BASES[entry.family](stream, seed[1], tf.as_dtype(dtype)).numpy()
+    base = 2 * base - 1 if entry.family == "uniform" and entry.centred else base
+    return (entry.gain(scale, *shape[1:]) * base).astype(dtype)
 
 
 # (name, scale, expected mean, expected variance) for fan_in = fan_out = FAN
@@ -33,14 +41,17 @@ MOMENTS = [
 ]
 
 
-def test_same_keys_as_the_registrys_drawn_entries(tf):
-    """Every registry init draws with a TensorFlow one: itself, or its ``base`` (critical, LSUV); the symmetric ones
+def test_every_family_has_its_base_draw_and_every_drawn_init_a_gain(tf):
+    """Every registry init draws its family's base: itself, or its ``base`` (critical, LSUV); the symmetric ones
     are drawn by initstab.tf.training (tests/tf/test_tf_training.py)."""
-    from initstab.tf.initializers import INITIALIZERS
+    from initstab.initializers import FAMILIES
+    from initstab.tf.initializers import BASES
 
-    assert set(INITIALIZERS) == {name for name, e in REGISTRY.items() if e.base is None and not e.symmetric}
-    assert {entry.base for entry in REGISTRY.values() if entry.base is not None} <= set(INITIALIZERS)
-    assert {name for name, *_ in MOMENTS} == set(INITIALIZERS)
+    assert set(BASES) == set(FAMILIES) == {entry.family for entry in REGISTRY.values()}
+    drawn = {name for name, e in REGISTRY.items() if e.base is None and not e.symmetric}
+    assert {entry.base for entry in REGISTRY.values() if entry.base is not None} <= drawn
+    assert {name for name, *_ in MOMENTS} == drawn
+    assert all(REGISTRY[name].gain(1.0, FAN, FAN) > 0 for name in drawn)
 
 
 @pytest.mark.parametrize(("name", "scale", "mean", "variance"), MOMENTS)
@@ -66,6 +77,14 @@ def test_seed_determines_the_draw(tf):
     a = draw(tf, "he_normal", 1.0, seed=(1, 2))
     assert np.array_equal(a, draw(tf, "he_normal", 1.0, seed=(1, 2)))
     assert not np.array_equal(a, draw(tf, "he_normal", 1.0, seed=(1, 3)))
+    assert not np.array_equal(a, draw(tf, "he_normal", 1.0, seed=(2, 2)))
+
+
+def test_a_family_shares_its_draw(tf):
+    """Common random numbers: He and LeCun normal are one N(0, 1) draw times their gains (√2 apart); centred and
+    non-centred uniforms are 2U − 1 and U of one U(0, 1) draw."""
+    np.testing.assert_allclose(draw(tf, "he_normal", 1.0), math.sqrt(2) * draw(tf, "lecun_normal", 1.0), rtol=1e-6)
+    np.testing.assert_allclose(draw(tf, "uniform", 1.0), 2 * draw(tf, "uniform_noncentered", 1.0) - 1, atol=1e-6)
 
 
 def test_seeds_are_independent_matrices(tf):

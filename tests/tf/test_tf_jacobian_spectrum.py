@@ -6,7 +6,7 @@ import numpy as np
 def test_orthogonal_linear_layers_are_an_isometry(tf, make_job):
     from initstab.tf.jacobian_spectrum import jacobian_spectrum
 
-    job = make_job("jacobian_spectrum", "linear", [("orthogonal", 1.0, 3)], width=16, depth=8, seeds=4, dtype="float64")
+    job = make_job("jacobian_spectrum", "linear", [("orthogonal", 1.0)], width=16, depth=8, seeds=4, dtype="float64")
     out = jacobian_spectrum(job, job.combinations)
     np.testing.assert_allclose(out["sv_max"], 1.0, rtol=1e-10)
     np.testing.assert_allclose(out["sv_min"], 1.0, rtol=1e-10)
@@ -19,9 +19,7 @@ def test_gaussian_linear_jacobian_spectrum_spreads_linearly_with_depth(tf, make_
     from initstab.experiments.jacobian_spectrum import checkpoints
     from initstab.tf.jacobian_spectrum import jacobian_spectrum
 
-    job = make_job(
-        "jacobian_spectrum", "linear", [("lecun_normal", 1.0, 9)], width=300, depth=4, seeds=8, dtype="float64"
-    )
+    job = make_job("jacobian_spectrum", "linear", [("lecun_normal", 1.0)], width=300, depth=4, seeds=8, dtype="float64")
     out = jacobian_spectrum(job, job.combinations)
     assert checkpoints(4) == [1, 2, 4]
     assert out["jjt_mean"].shape == (1, 8, 3)

@@ -20,7 +20,7 @@ def test_forward_linear_unit_gaussian_overflows_float32_near_layer_38(tf, make_j
     """std grows by √width = 10 per layer; float32's max 3.4e38 is passed after ~38 layers (seed 001: i = 37)."""
     from initstab.tf.jobs import run_job
 
-    job = make_job("forward", "linear", [("normal", 1.0, 1)], width=100, depth=50, seeds=64, dtype="float32")
+    job = make_job("forward", "linear", [("normal", 1.0)], width=100, depth=50, seeds=64, dtype="float32")
     table = run_job(job)
     first_nan = table[table["metric"] == "first_nan_mean_layer"]["value"]
     assert 36 <= first_nan.median() <= 41
@@ -37,7 +37,7 @@ def test_narrow_dtypes_give_up_first(tf, make_job):
     from initstab.tf.jobs import run_job
 
     def events(dtype):
-        job = make_job("precision", "relu", [("normal", 3.0, 4)], width=8, depth=12, seeds=8, dtype=dtype)
+        job = make_job("precision", "relu", [("normal", 3.0)], width=8, depth=12, seeds=8, dtype=dtype)
         table = run_job(job)
         return table[table["metric"] == "first_overflow_layer"]["value"].to_numpy()
 
@@ -46,8 +46,7 @@ def test_narrow_dtypes_give_up_first(tf, make_job):
 
 
 def test_run_job_chunks_and_reruns_identically(tf, make_job, monkeypatch):
-    """Chunked (one combination per kernel call) or stacked, and run twice: the same rows, bit for bit; progress
-    counts combinations."""
+    """In calls of two seeds or one call, and run twice: the same rows, bit for bit; progress counts combinations."""
     import pandas as pd
 
     from initstab import combinations
@@ -56,7 +55,7 @@ def test_run_job_chunks_and_reruns_identically(tf, make_job, monkeypatch):
     job = make_job(
         "gradient_flow",
         "tanh",
-        [("normal", 0.9, 41), ("lsuv", 1.0, 42, 0.1), ("critical", 1.0, 43)],
+        [("normal", 0.9), ("lsuv", 1.0, 0.1), ("critical", 1.0)],
         width=8,
         depth=5,
         seeds=4,
@@ -65,9 +64,9 @@ def test_run_job_chunks_and_reruns_identically(tf, make_job, monkeypatch):
     )
     stacked = run_job(job)
     calls = []
-    monkeypatch.setattr(combinations, "BATCH_BYTES", 1)  # chunk_size → 1
+    monkeypatch.setattr(combinations, "CALL_BYTES", 1)  # call_seeds → repeats = 2
     chunked = run_job(job, progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert calls == [(3, 3)]
     pd.testing.assert_frame_equal(stacked, chunked)
     pd.testing.assert_frame_equal(chunked, run_job(job))
 

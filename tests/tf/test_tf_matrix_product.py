@@ -11,7 +11,14 @@ def matrix_product(make_job, init, scale, width, depth, seeds, dtype, seed):
     from initstab.tf.matrix_product import matrix_product
 
     job = make_job(
-        "matrix_product", "linear", [(init, scale, seed)], width=width, depth=depth, seeds=seeds, dtype=dtype
+        "matrix_product",
+        "linear",
+        [(init, scale)],
+        width=width,
+        depth=depth,
+        seeds=seeds,
+        dtype=dtype,
+        global_seed=seed,
     )
     return {name: values[0] for name, values in matrix_product(job, job.combinations).items()}
 
@@ -26,12 +33,13 @@ def test_matrix_product_entries_grow_at_the_lyapunov_rate(tf, make_job, scale, w
     assert slope == pytest.approx(lyapunov_exponent(scale, width) / math.log(10), abs=0.01)
 
 
-def test_matrix_product_first_factor_is_the_drawn_matrix(tf, make_job):
-    from initstab.tf.initializers import INITIALIZERS
-
+def test_matrix_product_first_factor_is_the_drawn_matrix(tf, make_job, drawn_weights):
     out = matrix_product(make_job, "normal", 0.7, 4, 3, 5, "float32", seed=5)
-    w = INITIALIZERS["normal"]((5, 4, 4), 0.7, tf.constant([5, 0], tf.int64), tf.float32).numpy()
-    np.testing.assert_allclose(out["max_abs_entry"][:, 0], np.abs(w).reshape(5, -1).max(axis=1), rtol=1e-6)
+    job = make_job(
+        "matrix_product", "linear", [("normal", 0.7)], width=4, depth=3, seeds=5, dtype="float32", global_seed=5
+    )
+    w = drawn_weights(job, job.combinations[0], 0)
+    np.testing.assert_array_equal(out["max_abs_entry"][:, 0], np.abs(w).reshape(5, -1).max(axis=1))
 
 
 def test_median_last_axis_averages_the_middle_pair(tf):

@@ -13,7 +13,7 @@ def test_gradient_growth_of_a_linear_net_is_the_exact_log_chi_square_mean(tf, ma
 
     width, scale = 20, 1.3
     job = make_job(
-        "phase_diagram", "linear", [("lecun_normal", scale, 5)], width=width, depth=50, seeds=64, dtype="float64"
+        "phase_diagram", "linear", [("lecun_normal", scale)], width=width, depth=50, seeds=64, dtype="float64"
     )
     growth = phase_diagram(job, job.combinations)["log_grad_growth"][0].ravel()
     expected = math.log(scale**2) + digamma(width / 2) - math.log(width / 2)
@@ -30,7 +30,7 @@ def test_edge_of_chaos_init_keeps_gradients_steady(tf, make_job):
     job = make_job(
         "phase_diagram",
         "tanh",
-        [("critical", 1.0, 7, 0.05), ("critical", math.sqrt(1.5), 8, 0.05)],
+        [("critical", 1.0, 0.05), ("critical", math.sqrt(1.5), 0.05)],
         width=100,
         depth=30,
         seeds=16,

@@ -6,24 +6,35 @@ import numpy as np
 import pytest
 
 
-def repeated_matrix(make_job, activation, init, scale, width, cap, seeds, dtype, seed):
+def job_of(make_job, activation, init, scale, width, cap, seeds, dtype, seed):
+    return make_job(
+        "repeated_matrix",
+        activation,
+        [(init, scale)],
+        width=width,
+        depth=cap,
+        seeds=seeds,
+        dtype=dtype,
+        global_seed=seed,
+    )
+
+
+def repeated_matrix(make_job, *args, **kwargs):
     """(seeds,) arrays of one combination; ``cap`` is the job's depth."""
     from initstab.tf.repeated_matrix import repeated_matrix
 
-    job = make_job(
-        "repeated_matrix", activation, [(init, scale, seed)], width=width, depth=cap, seeds=seeds, dtype=dtype
-    )
+    job = job_of(make_job, *args, **kwargs)
     return {name: values[0] for name, values in repeated_matrix(job, job.combinations).items()}
 
 
-def test_repeated_matrix_matches_numpy_float32_with_subnormals(tf, make_job):
+def test_repeated_matrix_matches_numpy_float32_with_subnormals(tf, make_job, drawn_weights):
     """numpy's float32 matmul keeps subnormals like torch; torch's CPU std accumulates in double, so the loop
     'until std == 0 or NaN' of seed 003, transcribed with a float64 std, gives the kernel's step counts."""
-    from initstab.tf.initializers import INITIALIZERS
-
     seeds, width, cap = 12, 5, 500
-    out = repeated_matrix(make_job, "linear", "uniform", 0.2, width, cap, seeds, "float32", seed=6)
-    m_all = INITIALIZERS["uniform"]((seeds, width, width), 0.2, tf.constant([6, 0], tf.int64), tf.float32).numpy()
+    args = ("linear", "uniform", 0.2, width, cap, seeds, "float32", 6)
+    out = repeated_matrix(make_job, *args)
+    job = job_of(make_job, *args)
+    m_all = drawn_weights(job, job.combinations[0], 0)
     for s in range(seeds):
         m = result = m_all[s]
         expected = np.inf
@@ -39,17 +50,17 @@ def test_repeated_matrix_matches_numpy_float32_with_subnormals(tf, make_job):
 
 
 @pytest.mark.parametrize("activation", ["linear", "relu"])
-def test_repeated_matrix_matches_the_notebook_loops(tf, make_job, activation):
+def test_repeated_matrix_matches_the_notebook_loops(tf, make_job, drawn_weights, activation):
     """Seed 003's own loops (numpy float32 for torch, float32 std with Bessel's correction) on the same matrices:
     the same step, up to one (a std that rounds to 0 in float32 one step before every entry does)."""
     from oracles.naive import mult_and_relu_003, multiplications_until_matrix_vanishes_003
 
-    from initstab.tf.initializers import INITIALIZERS
-
     seeds, width, cap = 12, 5, 500
     oracle = {"linear": multiplications_until_matrix_vanishes_003, "relu": mult_and_relu_003}[activation]
-    out = repeated_matrix(make_job, activation, "uniform", 0.2, width, cap, seeds, "float32", seed=6)
-    m_all = INITIALIZERS["uniform"]((seeds, width, width), 0.2, tf.constant([6, 0], tf.int64), tf.float32).numpy()
+    args = (activation, "uniform", 0.2, width, cap, seeds, "float32", 6)
+    out = repeated_matrix(make_job, *args)
+    job = job_of(make_job, *args)
+    m_all = drawn_weights(job, job.combinations[0], 0)
     with np.errstate(over="ignore", invalid="ignore"):
         expected = np.array([oracle(m_all[s], cap) for s in range(seeds)], dtype=float)
     expected[expected == -1] = np.inf  # the linear loop returns -1 for 'not within the cap'

@@ -16,7 +16,7 @@ def nets_of(make_job, init, scale, regime, *, bias=0.05, width=8, depth=2, seeds
     job = make_job(
         "symmetry",
         "tanh",
-        [(init, scale, 5, bias)],
+        [(init, scale, bias)],
         width=width,
         depth=depth,
         seeds=seeds,
@@ -88,8 +88,13 @@ def spread_after(tf, make_job, init, regime, dtype, steps=30):
 @pytest.mark.parametrize("regime", ["full_batch", "minibatch", "weight_decay"])
 @pytest.mark.parametrize("init", ["constant", "identical_units"])
 def test_units_that_start_alike_stay_alike_to_the_last_bit(tf, make_job, init, regime, dtype):
-    """Alike units get alike gradients, so every deterministic update keeps them alike: spread exactly 0."""
-    assert (spread_after(tf, make_job, init, regime, dtype) == 0).all()
+    """Alike units get alike gradients, so every deterministic update keeps them alike: spread exactly 0 in float64;
+    in float32 within rounding (a CPU's matmul kernels may round the units' sums over 1,438 examples apart: 1e-10
+    on this AVX2 EPYC, 0 on another), far below what dropout does."""
+    from initstab.experiments.symmetry import rounding
+
+    spread = spread_after(tf, make_job, init, regime, dtype)
+    assert (spread == 0).all() if dtype == "float64" else (spread <= 1e-3 * rounding(dtype)).all()
 
 
 @pytest.mark.parametrize("init, regime", [("constant", "dropout_0.1"), ("xavier_normal", "full_batch")])
@@ -105,14 +110,15 @@ def test_symmetric_weights_are_alike_across_units_where_the_docstring_says():
 
     from initstab.tf.training import symmetric_weights
 
-    seed = tf.constant([1, 2], tf.int64)
-    first = symmetric_weights("identical_units", (64, 8), 1.0, seed, tf.float64, first=True, last=False).numpy()
-    hidden = symmetric_weights("identical_units", (8, 8), 1.0, seed, tf.float64, first=False, last=False).numpy()
-    readout = symmetric_weights("identical_units", (8, 10), 1.0, seed, tf.float64, first=False, last=True).numpy()
+    def alike(shape, first, last, init="identical_units", scale=1.0):
+        normal = tf.random.stateless_normal(shape, [1, 2], dtype=tf.float64)
+        return symmetric_weights(init, normal, scale, first=first, last=last).numpy()
+
+    first, hidden, readout = alike((64, 8), True, False), alike((8, 8), False, False), alike((8, 10), False, True)
     assert (first == first[:, :1]).all() and len(set(first[:, 0])) == 64
     assert (hidden == hidden[0, 0]).all()
     assert (readout == readout[:1, :]).all() and len(set(readout[0])) == 10
-    constant = symmetric_weights("constant", (8, 8), 2.0, seed, tf.float64, first=False, last=False).numpy()
+    constant = alike((8, 8), False, False, "constant", 2.0)
     np.testing.assert_array_equal(constant, 2.0 / np.sqrt(8))
 
 
@@ -126,7 +132,7 @@ def test_a_combination_trains_alone_as_it_trains_stacked(tf, make_job, dtype):
     job = make_job(
         "trainability",
         "tanh",
-        [("lecun_normal", 1.0, 11, 0.05), ("lecun_normal", 2.0, 12, 0.05)],
+        [("lecun_normal", 1.0, 0.05), ("lecun_normal", 2.0, 0.05)],
         width=8,
         depth=3,
         seeds=2,
@@ -155,7 +161,7 @@ def test_a_shallow_net_at_a_good_init_learns_the_digits_and_a_deep_chaotic_one_d
         job = make_job(
             "trainability",
             "tanh",
-            [("lecun_normal", scale, 21, 0.05)],
+            [("lecun_normal", scale, 0.05)],
             width=32,
             depth=depth,
             seeds=2,

@@ -8,6 +8,7 @@ rule collect:
     log:
         "results/logs/collect/{experiment}.log",
     cache: "omit-software"
+    priority: DERIVED_PRIORITY
     localrule: True
     conda:
         "../../environment.yml"

@@ -37,6 +37,7 @@ verify_cache()
 
 from initstab.combinations import (
     combination_table,
+    estimated_seconds,
     job_name_pattern,
     job_spec,
     memory_mb,
@@ -109,8 +110,18 @@ def get_experiment_jobs(wildcards):
 
 
 def get_job_mem_mb(wildcards):
-    """Memory a kernel job asks for (MB), from its stacked weight batch (combinations.memory_mb)."""
+    """Memory a kernel job asks for (MB), from what one kernel call holds (combinations.memory_mb)."""
     return memory_mb(get_job(wildcards))
+
+
+def get_job_priority(wildcards):
+    """Longest first: a kernel job's estimated seconds (combinations.estimated_seconds), so no long job starts last."""
+    return round(estimated_seconds(get_job(wildcards)))
+
+
+# The collect, figure and report rules run as soon as their inputs exist, ahead of any kernel job: each takes
+# seconds, and left for the end they would run one after another once the last kernel job is done.
+DERIVED_PRIORITY = 10_000
 
 
 def get_job_gpus(wildcards):

@@ -1,6 +1,7 @@
 rule kernel:
-    """One job: the stacked combinations of one experiment and activation that share a shape, all their seeds in
-    one TensorFlow process. One rule serves every experiment: the kernel is the experiment's, resources by get_*.
+    """One job: a range of seeds of the stacked combinations of one experiment that share a shape, in one TensorFlow
+    process. One rule serves every experiment: the kernel is the experiment's, resources by get_*; the longest
+    (estimated) jobs start first.
     Cached between workflows, so no benchmark: (Snakemake forbids both); the log records time and peak memory.
     The params carry the versions of TensorFlow, numpy and initstab: an upgrade recomputes, never reuses, numbers.
     """
@@ -11,6 +12,7 @@ rule kernel:
     log:
         "results/logs/jobs/{experiment}/{job}.log",
     cache: "omit-software"
+    priority: get_job_priority
     conda:
         "../../environment.yml"
     threads: config["threads"]

@@ -12,6 +12,7 @@ for figure in CONFIGURED_FIGURES:
         log:
             f"results/logs/figures/{figure}.log",
         cache: "omit-software"
+        priority: DERIVED_PRIORITY
         localrule: True
         conda:
             "../../environment.yml"

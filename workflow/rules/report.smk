@@ -13,6 +13,7 @@ rule reproduction:
     log:
         "results/logs/reproduction.log",
     cache: "omit-software"
+    priority: DERIVED_PRIORITY
     localrule: True
     conda:
         "../../environment.yml"
@@ -40,6 +41,7 @@ rule theory:
     log:
         "results/logs/theory.log",
     cache: "omit-software"
+    priority: DERIVED_PRIORITY
     localrule: True
     conda:
         "../../environment.yml"
@@ -62,6 +64,7 @@ rule summary_report:
     log:
         "results/logs/summary_report.log",
     cache: "omit-software"
+    priority: DERIVED_PRIORITY
     localrule: True
     conda:
         "../../environment.yml"

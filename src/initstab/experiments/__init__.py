@@ -56,6 +56,7 @@ _KERNEL_COMMON = (
     "checksums.py",
     "logs.py",
     "combinations.py",
+    "data.py",
     "regimes.py",
     "experiments/__init__.py",
     "experiments/base.py",

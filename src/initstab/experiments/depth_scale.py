@@ -11,7 +11,9 @@ from initstab.theory import fits, meanfield, table
 
 
 def rows(job, combination, metrics, device):
-    return tidy.per_layer_rows(tidy.spec_values(job, combination), device, metrics, first_layer=0)
+    return tidy.per_layer_rows(
+        tidy.spec_values(job, combination), device, metrics, first_layer=0, first_seed=job.first_seed
+    )
 
 
 def theory_rows(summary):

@@ -17,7 +17,11 @@ def rows(job, combination, metrics, device):
         "first_nonfinite_layer": tidy.first_layer_where(all_finite == 0),
         "first_nan_mean_layer": tidy.first_layer_where(np.isnan(metrics["act_mean_native"])),
     }
-    return [*tidy.per_layer_rows(spec, device, metrics, first_layer=0), *tidy.per_seed_rows(spec, device, events)]
+    first = job.first_seed
+    return [
+        *tidy.per_layer_rows(spec, device, metrics, first_layer=0, first_seed=first),
+        *tidy.per_seed_rows(spec, device, events, first),
+    ]
 
 
 def predicted_std(row):

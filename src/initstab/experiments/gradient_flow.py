@@ -25,7 +25,7 @@ def gradient_events(job, combination, metrics, device):
         "first_overflow_layer": tidy.first_layer_where(overflow, first_layer=1),
         "first_underflow_layer": tidy.first_layer_where(underflow, first_layer=1),
     }
-    return metrics, tidy.per_seed_rows(tidy.spec_values(job, combination), device, events)
+    return metrics, tidy.per_seed_rows(tidy.spec_values(job, combination), device, events, job.first_seed)
 
 
 def rows(job, combination, metrics, device):
@@ -33,10 +33,10 @@ def rows(job, combination, metrics, device):
     (``seed`` = block index), and the over/underflow events."""
     metrics, events = gradient_events(job, combination, metrics, device)
     spec = tidy.spec_values(job, combination)
-    notebook = tidy.block_means(metrics["grad_mean_abs_native"][:, -1], job.repeats)
+    first, notebook = tidy.block_means(metrics["grad_mean_abs_native"][:, -1], job.repeats, job.first_seed)
     return [
-        *tidy.per_layer_rows(spec, device, metrics, first_layer=1),
-        *tidy.per_layer_rows(spec, device, {"notebook_grad_mean": notebook[:, None]}, job.depth),
+        *tidy.per_layer_rows(spec, device, metrics, first_layer=1, first_seed=job.first_seed),
+        *tidy.per_layer_rows(spec, device, {"notebook_grad_mean": notebook[:, None]}, job.depth, first_seed=first),
         *events,
     ]
 

@@ -20,7 +20,9 @@ def checkpoints(depth: int) -> list[int]:
 
 
 def rows(job, combination, metrics, device):
-    return tidy.per_layer_rows(tidy.spec_values(job, combination), device, metrics, layers=checkpoints(job.depth))
+    return tidy.per_layer_rows(
+        tidy.spec_values(job, combination), device, metrics, layers=checkpoints(job.depth), first_seed=job.first_seed
+    )
 
 
 def predicted_variance(spec, depth: float) -> float:

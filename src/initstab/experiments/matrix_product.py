@@ -14,7 +14,9 @@ NAME = "matrix_product"
 
 
 def rows(job, combination, metrics, device):
-    return tidy.per_layer_rows(tidy.spec_values(job, combination), device, metrics, first_layer=1)
+    return tidy.per_layer_rows(
+        tidy.spec_values(job, combination), device, metrics, first_layer=1, first_seed=job.first_seed
+    )
 
 
 def theory_rows(summary):

@@ -15,8 +15,8 @@ def rows(job, combination, metrics, device):
     growth = metrics["log_grad_growth"]
     log_chi = growth[:, job.depth // 2 :].mean(axis=1)
     return [
-        *tidy.per_layer_rows(spec, device, metrics, first_layer=1),
-        *tidy.per_seed_rows(spec, device, {"log_chi": log_chi}),
+        *tidy.per_layer_rows(spec, device, metrics, first_layer=1, first_seed=job.first_seed),
+        *tidy.per_seed_rows(spec, device, {"log_chi": log_chi}, job.first_seed),
     ]
 
 

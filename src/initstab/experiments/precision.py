@@ -17,7 +17,12 @@ OVERFLOW, UNDERFLOW = "#CC3311", "#0077BB"  # red up, blue down: apart also for 
 def rows(job, combination, metrics, device):
     metrics, events = gradient_events(job, combination, metrics, device)
     spec = tidy.spec_values(job, combination)
-    return [*tidy.per_layer_rows(spec, device, {"grad_mean_abs": metrics["grad_mean_abs"]}, first_layer=1), *events]
+    return [
+        *tidy.per_layer_rows(
+            spec, device, {"grad_mean_abs": metrics["grad_mean_abs"]}, first_layer=1, first_seed=job.first_seed
+        ),
+        *events,
+    ]
 
 
 def predicted_events(spec) -> tuple[float, float]:

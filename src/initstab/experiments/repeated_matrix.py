@@ -12,7 +12,7 @@ from initstab.experiments.base import Experiment, Figure
 
 
 def rows(job, combination, metrics, device):
-    return tidy.per_seed_rows(tidy.spec_values(job, combination), device, metrics)
+    return tidy.per_seed_rows(tidy.spec_values(job, combination), device, metrics, job.first_seed)
 
 
 def printed_theory(row):

@@ -3,11 +3,15 @@
 Seed 004's section 3 claims two things: units of a layer that start alike get equal gradients and so stay alike
 for ever (a permutation symmetry; the net computes as if each layer had one unit), and dropout and regularization
 break it. The spread of a layer (largest distance between two units' incoming weights and bias, relative to their
-RMS norm) is exactly 0 while the symmetry holds: the criterion is bit equality, in the job's dtype.
+RMS norm) is exactly 0 while the symmetry holds bit for bit. In float64 it does; in float32 a CPU's matmul kernels
+may round the units' sums over the whole training set differently (measured: spreads of 10⁻¹¹–10⁻¹⁰ after 30
+full-batch steps on an AMD EPYC with AVX2, exactly 0 on another), so units count as alike while their spread stays
+below the dtype's rounding scale √eps (float32 3.5·10⁻⁴), far under what dropout does (10⁻² and more).
 """
 
 import math
 
+import ml_dtypes
 import numpy as np
 import pandas as pd
 
@@ -21,7 +25,14 @@ SPREAD = "largest unit spread, hidden layer 1, over every step and seed"
 
 
 def rows(job, combination, metrics, device):
-    return tidy.per_step_rows(tidy.spec_values(job, combination), device, metrics, job.training.recorded_steps)
+    return tidy.per_step_rows(
+        tidy.spec_values(job, combination), device, metrics, job.training.recorded_steps, job.first_seed
+    )
+
+
+def rounding(dtype: str) -> float:
+    """The spread below which units count as alike in ``dtype``: √eps."""
+    return math.sqrt(float(ml_dtypes.finfo(dtype).eps))
 
 
 def keeps_symmetry(init: str, regime: str) -> bool:
@@ -47,10 +58,14 @@ def verdicts(rows: pd.DataFrame) -> dict[str, bool | None]:
     or minibatch) gradient descent; dropout breaks them; L2 regularization breaks them. None where the config has
     no regime that tests the claim."""
     symmetric = rows[[INITIALIZERS[i].symmetric for i in rows["init"]]]
-    spread = {regime: frame["measured_median"].to_numpy() for regime, frame in symmetric.groupby("regime")}
+    scale = symmetric["dtype"].map(rounding)
+    spread = {
+        regime: (frame["measured_median"] / scale[frame.index]).to_numpy()
+        for regime, frame in symmetric.groupby("regime")
+    }
 
     def every(regimes: list[str], broken: bool) -> bool | None:
-        return all(((spread[r] > 0) if broken else (spread[r] == 0)).all() for r in regimes) if regimes else None
+        return all(((spread[r] > 1) if broken else (spread[r] <= 1)).all() for r in regimes) if regimes else None
 
     plain = [r for r in spread if REGIMES[r].dropout == 0 and not REGIMES[r].weight_decay]
     return {
@@ -58,6 +73,19 @@ def verdicts(rows: pd.DataFrame) -> dict[str, bool | None]:
         "dropout breaks it": every([r for r in spread if REGIMES[r].dropout > 0], broken=True),
         "L2 breaks it": every([r for r in spread if REGIMES[r].weight_decay], broken=True),
     }
+
+
+def _alike(rows: pd.DataFrame, kept) -> str:
+    """'exactly 0 …' per dtype where every spread of the regimes ``kept`` picks is 0, else its largest spread."""
+    said = []
+    for dtype, frame in rows[[kept(REGIMES[r]) for r in rows["regime"]]].groupby("dtype"):
+        largest = float(frame["measured_median"].max())
+        said.append(
+            f"<strong>exactly 0</strong> in {dtype}"
+            if largest == 0
+            else f"below {dtype}'s rounding scale √eps = {rounding(dtype):.2g} (largest {largest:.2g})"
+        )
+    return "; ".join(said) + " at every recorded step and seed"
 
 
 def _regimes(rows: pd.DataFrame, kept) -> str:
@@ -77,9 +105,9 @@ def report(rows):
     if said["stay alike"] is not None:
         plain = _regimes(symmetric, lambda r: r.dropout == 0 and not r.weight_decay)
         sentences.append(
-            f"under {plain} the hidden units' spread stayed <strong>exactly 0</strong> at every recorded step and seed"
+            f"under {plain} the hidden units' spread stayed {_alike(symmetric, lambda r: not r.dropout)}"
             if said["stay alike"]
-            else f"under {plain} the hidden units' spread did not stay 0 in every case (see the table)"
+            else f"under {plain} the hidden units' spread did not stay below rounding in every case (see the table)"
         )
         judged.append(f"alike units stay alike: {'holds' if said['stay alike'] else 'fails'}")
     if said["dropout breaks it"] is not None:
@@ -93,7 +121,8 @@ def report(rows):
         judged.append(f"dropout breaks it: {'holds' if said['dropout breaks it'] else 'fails'}")
     if said["L2 breaks it"] is not None:
         decay = _regimes(symmetric, lambda r: r.weight_decay)
-        sentences.append(f"{decay} {'breaks it' if said['L2 breaks it'] else 'does not: its spread stayed exactly 0'}")
+        kept = f"does not: its spread stayed {_alike(symmetric, lambda r: r.weight_decay)}"
+        sentences.append(f"{decay} {'breaks it' if said['L2 breaks it'] else kept}")
         judged.append(f"regularization breaks it: {'holds' if said['L2 breaks it'] else 'does not hold'}")
     return (
         f"<p>Symmetry (seed 004, section 3), from symmetric inits ({inits}; {dtypes}): {'; '.join(sentences)}. "

@@ -21,7 +21,9 @@ CELL = ["activation", "init", "bias_variance", "width", "dtype", "regime"]  # on
 
 
 def rows(job, combination, metrics, device):
-    return tidy.per_step_rows(tidy.spec_values(job, combination), device, metrics, job.training.recorded_steps)
+    return tidy.per_step_rows(
+        tidy.spec_values(job, combination), device, metrics, job.training.recorded_steps, job.first_seed
+    )
 
 
 def final_accuracy(summary: pd.DataFrame) -> pd.DataFrame:

@@ -2,8 +2,7 @@
 
 import tensorflow as tf
 
-from initstab.tf.activations import ACTIVATIONS
-from initstab.tf.stack import F64, Stack, plus, stack_layers
+from initstab.tf.stack import F64, Stack, layer_arrays, stacked
 
 
 def depth_scale(job, combinations):
@@ -14,8 +13,8 @@ def depth_scale(job, combinations):
     Returns (C, seeds, depth+1) ``correlation`` and ``q``.
     """
     depth = job.depth
-    phi = ACTIVATIONS[job.activation]
     stack = Stack(job, combinations)
+    groups = stack.groups
 
     def measure(z_a, z_b):
         a, b = tf.cast(z_a, F64), tf.cast(z_b, F64)
@@ -24,17 +23,19 @@ def depth_scale(job, combinations):
 
     @tf.function
     def run():
-        z_a, z_b = stack.inputs_at_fixed_point(job.input_correlation)
-        correlations, variances = tf.TensorArray(F64, size=depth + 1), tf.TensorArray(F64, size=depth + 1)
-        c, q = measure(z_a, z_b)
-        correlations, variances = correlations.write(0, c), variances.write(0, q)
+        pairs = [stack.inputs_at_fixed_point(g, job.input_correlation) for g in groups]
+        arrays = [[a.write(0, v) for a, v in zip(layer_arrays(2, depth + 1), measure(*pair))] for pair in pairs]
         for layer in tf.range(depth):
-            w, wh_a = stack.rescaled(stack.weights(layer), phi.fn(z_a))  # LSUV scales by input a's statistics
-            b = stack.biases(layer)
-            z_a, z_b = plus(wh_a, b), plus(tf.linalg.matvec(w, phi.fn(z_b)), b)
-            c, q = measure(z_a, z_b)
-            correlations, variances = correlations.write(layer + 1, c), variances.write(layer + 1, q)
-        return stack_layers(correlations), stack_layers(variances)
+            bases, bias = stack.draw(layer), stack.bias(layer)
+            new_pairs, new_arrays = [], []
+            for g, (z_a, z_b), written in zip(groups, pairs, arrays, strict=True):
+                base = bases[g.base]
+                factor, z_a = g.preactivations(base, g.phi(z_a), bias)  # LSUV scales by input a's statistics
+                z_b = factor[..., None] * tf.linalg.matvec(base[None], g.phi(z_b))
+                z_b = z_b if bias is None else z_b + g.bias_stds * bias[None]
+                new_pairs.append((z_a, z_b))
+                new_arrays.append([a.write(layer + 1, v) for a, v in zip(written, measure(z_a, z_b), strict=True)])
+            pairs, arrays = new_pairs, new_arrays
+        return [stacked(written) for written in arrays]
 
-    correlations, variances = run()
-    return {"correlation": stack.split(correlations), "q": stack.split(variances)}
+    return stack.run(run, ("correlation", "q"))

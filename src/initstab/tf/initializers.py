@@ -1,96 +1,34 @@
-"""TensorFlow draws of the initializer registry (``initstab.initializers``: the keys of its non-derived entries).
+"""TensorFlow draws of the initializer registry's families (``initstab.initializers``): the base tensor Z every
+init of a family is a multiple of (W = g·Z), drawn from a ``Stream`` of ``initstab.tf.stack`` at one layer.
 
-Stateless: the same seed gives the same draw.
-
-Every initializer has the signature ``init(shape, scale, seed, dtype)`` with ``shape = (..., fan_in, fan_out)``
-and draws independent matrices along the leading (seed) dimensions. ``scale`` is the standard deviation of
-``normal``, the half-width of ``uniform`` and a gain multiplier for the fan-based rules.
+``base(stream, layer, dtype)`` returns (seeds, fan_in, fan_out) for the stream's seeds; the uniform base is
+U(0, 1) (the centred inits use 2U − 1).
 """
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import tensorflow as tf
 
-from initstab.initializers import xavier_uniform_bound
-
-Initializer = Callable[[Sequence[int], float, tf.Tensor, tf.DType], tf.Tensor]
+Base = Callable[[object, object, tf.DType], tf.Tensor]
 
 
-def _fans(shape: Sequence[int]) -> tuple[int, int]:
-    return int(shape[-2]), int(shape[-1])
+def normal(stream, layer, dtype: tf.DType) -> tf.Tensor:
+    """N(0, 1) entries."""
+    return stream.normal(layer)
 
 
-def _normal(shape, std: float, seed, dtype) -> tf.Tensor:
-    return tf.constant(std, dtype) * tf.random.stateless_normal(shape, seed, dtype=dtype)
+def uniform(stream, layer, dtype: tf.DType) -> tf.Tensor:
+    """U(0, 1) entries."""
+    return stream.uniform(layer)
 
 
-def _centered_uniform(shape, bound: float, seed, dtype) -> tf.Tensor:
-    return tf.random.stateless_uniform(shape, seed, minval=-bound, maxval=bound, dtype=dtype)
-
-
-def _noncentered_uniform(shape, factor: float, seed, dtype) -> tf.Tensor:
-    return tf.constant(factor, dtype) * tf.random.stateless_uniform(shape, seed, dtype=dtype)
-
-
-def normal(shape, scale, seed, dtype):
-    return _normal(shape, scale, seed, dtype)
-
-
-def uniform(shape, scale, seed, dtype):
-    return _centered_uniform(shape, scale, seed, dtype)
-
-
-def uniform_noncentered(shape, scale, seed, dtype):
-    return _noncentered_uniform(shape, scale, seed, dtype)
-
-
-def xavier_uniform(shape, scale, seed, dtype):
-    return _centered_uniform(shape, scale * xavier_uniform_bound(*_fans(shape)), seed, dtype)
-
-
-def xavier_uniform_noncentered(shape, scale, seed, dtype):
-    """Seed 001's ``xavier(m, h) = U(0,1)·√(6/(m+h))``: mean √(6/(m+h))/2, not 0."""
-    return _noncentered_uniform(shape, scale * xavier_uniform_bound(*_fans(shape)), seed, dtype)
-
-
-def xavier_normal(shape, scale, seed, dtype):
-    fan_in, fan_out = _fans(shape)
-    return _normal(shape, scale * math.sqrt(2.0 / (fan_in + fan_out)), seed, dtype)
-
-
-def he_normal(shape, scale, seed, dtype):
-    return _normal(shape, scale * math.sqrt(2.0 / _fans(shape)[0]), seed, dtype)
-
-
-def he_uniform(shape, scale, seed, dtype):
-    return _centered_uniform(shape, scale * math.sqrt(6.0 / _fans(shape)[0]), seed, dtype)
-
-
-def lecun_normal(shape, scale, seed, dtype):
-    return _normal(shape, scale / math.sqrt(_fans(shape)[0]), seed, dtype)
-
-
-def orthogonal(shape, scale, seed, dtype):
-    """Haar orthogonal: Q·sign(diag R) from the QR of a Gaussian matrix (Mezzadri 2007); square shapes."""
-    fan_in, fan_out = _fans(shape)
+def orthogonal(stream, layer, dtype: tf.DType) -> tf.Tensor:
+    """Haar orthogonal: Q·sign(diag R) from the QR of a Gaussian matrix (Mezzadri 2007), in float64; square only."""
+    fan_in, fan_out = stream.shape
     if fan_in != fan_out:
         raise ValueError(f"orthogonal init needs square matrices, got fan_in={fan_in}, fan_out={fan_out}")
-    gaussian = tf.random.stateless_normal(shape, seed, dtype=tf.float64)
-    q, r = tf.linalg.qr(gaussian)
-    signs = tf.sign(tf.linalg.diag_part(r))
-    return tf.cast(scale * q * signs[..., tf.newaxis, :], dtype)
+    q, r = tf.linalg.qr(stream.normal(layer))
+    return tf.cast(q * tf.sign(tf.linalg.diag_part(r))[..., tf.newaxis, :], dtype)
 
 
-INITIALIZERS: dict[str, Initializer] = {
-    "normal": normal,
-    "uniform": uniform,
-    "uniform_noncentered": uniform_noncentered,
-    "xavier_uniform": xavier_uniform,
-    "xavier_uniform_noncentered": xavier_uniform_noncentered,
-    "xavier_normal": xavier_normal,
-    "he_normal": he_normal,
-    "he_uniform": he_uniform,
-    "lecun_normal": lecun_normal,
-    "orthogonal": orthogonal,
-}
+BASES: dict[str, Base] = {"normal": normal, "uniform": uniform, "orthogonal": orthogonal}

@@ -3,8 +3,7 @@
 import tensorflow as tf
 
 from initstab.experiments.jacobian_spectrum import checkpoints
-from initstab.tf.activations import ACTIVATIONS
-from initstab.tf.stack import F64, Stack, split_all
+from initstab.tf.stack import F64, Stack
 
 METRICS = ("jjt_mean", "jjt_var", "sv_max", "sv_min")
 
@@ -18,29 +17,35 @@ def jacobian_spectrum(job, combinations):
     (``checkpoints(depth)``), (C, seeds, checkpoints) arrays ``jjt_mean`` and ``jjt_var`` (mean and variance of the
     squared singular values), ``sv_max`` and ``sv_min``.
     """
-    phi = ACTIVATIONS[job.activation]
     stack = Stack(job, combinations)
+    groups = stack.groups
     marks = checkpoints(job.depth)
 
     def spectrum(j):
         s = tf.linalg.svd(tf.cast(j, F64), compute_uv=False)
         squares = tf.square(s)
         mean = tf.reduce_mean(squares, axis=-1)
-        return mean, tf.reduce_mean(tf.square(squares - mean[:, None]), axis=-1), s[:, 0], s[:, -1]
+        return mean, tf.reduce_mean(tf.square(squares - mean[..., None]), axis=-1), s[..., 0], s[..., -1]
 
     @tf.function
     def run():
-        h = phi.fn(stack.inputs_at_fixed_point()[0])
-        j = tf.eye(job.width, batch_shape=[stack.rows], dtype=stack.dtype)
-        results = []
+        hs = [g.phi(stack.inputs_at_fixed_point(g)[0]) for g in groups]
+        js = [tf.eye(job.width, batch_shape=[g.size, stack.seeds], dtype=stack.dtype) for g in groups]
+        results = [[] for _ in groups]
         start = 0
         for mark in marks:
             for layer in tf.range(start, mark):
-                w, z = stack.preactivations(stack.weights(layer), h, layer)
-                j = (phi.derivative(z)[:, :, None] * w) @ j
-                h = phi.fn(z)
+                bases, bias = stack.draw(layer), stack.bias(layer)
+                new_hs, new_js = [], []
+                for g, h, j in zip(groups, hs, js, strict=True):
+                    factor, z = g.preactivations(bases[g.base], h, bias)
+                    rows = factor[..., None] * g.dphi(z)
+                    new_js.append(rows[..., None] * g.matmul(bases[g.base], j))
+                    new_hs.append(g.phi(z))
+                hs, js = new_hs, new_js
             start = mark
-            results.append(spectrum(j))
-        return [tf.stack([r[i] for r in results], axis=-1) for i in range(len(METRICS))]
+            for found, j in zip(results, js, strict=True):
+                found.append(spectrum(j))
+        return [[tf.stack([r[i] for r in found], axis=-1) for i in range(len(METRICS))] for found in results]
 
-    return split_all(stack, METRICS, run())
+    return stack.run(run, METRICS)

@@ -1,8 +1,9 @@
 """Run one job: its experiment's kernel over the stacked combinations, then the experiment's tidy rows.
 
-Combinations run stacked along the leading tensor dimension, in chunks whose weight batch stays under
-``combinations.BATCH_BYTES``; experiments with a data-dependent loop length run one combination at a time, so a
-fast combination never waits for the slowest one's steps. No XLA: it is 2–10× slower on CPU (benchmarks/).
+Every combination runs in one kernel call, so that each base draw serves all of them (the kernel runs the seeds in
+calls of as many as fit ``combinations.CALL_BYTES``, ``initstab.tf.stack.Stack.run``); experiments with a
+data-dependent loop length run one combination at a time, so a fast combination never waits for the slowest one's
+steps. No XLA: it is 2–10× slower on CPU (benchmarks/).
 """
 
 import importlib
@@ -12,7 +13,6 @@ import pandas as pd
 import tensorflow as tf
 
 from initstab import tidy
-from initstab.combinations import chunk_size
 from initstab.experiments import EXPERIMENTS
 from initstab.spec import Job
 
@@ -24,19 +24,21 @@ def kernel_of(experiment: str) -> Callable:
 
 
 def run_job(job: Job, device: str = "/CPU:0", progress=None) -> pd.DataFrame:
-    """Every combination of ``job`` on ``device`` as tidy rows; ``progress(done, total)`` after each chunk."""
+    """Every combination of ``job`` on ``device`` as tidy rows; ``progress(done, total)`` (combinations) after each
+    kernel call."""
     experiment = EXPERIMENTS[job.experiment]
     kernel = kernel_of(job.experiment)
-    size = 1 if experiment.one_at_a_time else chunk_size(job)
     combinations = job.combinations
+    parts = [[c] for c in combinations] if experiment.one_at_a_time else [list(combinations)]
     name = device.strip("/")
     frames: list[pd.DataFrame] = []
+    done = 0
     with tf.device(device):
-        for start in range(0, len(combinations), size):
-            chunk = combinations[start : start + size]
-            metrics = kernel(job, chunk)
-            for i, combination in enumerate(chunk):
+        for part in parts:
+            metrics = kernel(job, part)
+            for i, combination in enumerate(part):
                 frames += experiment.rows(job, combination, {m: values[i] for m, values in metrics.items()}, name)
+            done += len(part)
             if progress:
-                progress(start + len(chunk), len(combinations))
+                progress(done, len(combinations))
     return tidy.assemble(frames)

@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from initstab.tf.stack import F64, Stack, split_all, stack_layers
+from initstab.tf.stack import F64, Stack, layer_arrays, stacked
 
 
 def median_last_axis(values: tf.Tensor) -> tf.Tensor:
@@ -16,21 +16,25 @@ def median_last_axis(values: tf.Tensor) -> tf.Tensor:
 def matrix_product(job, combinations):
     """Returns (C, seeds, depth) arrays: ``log10_abs_entry_median`` = median_ij log10|Y_ij| and
     ``max_abs_entry`` = max_ij |Y_ij|. For N(0, s²) entries, log|Y_ij| grows like n·λ₁ with
-    λ₁ = ln(s√k) + ½(ψ(k/2) − ln(k/2)) (Newman 1986).
+    λ₁ = ln(s√k) + ½(ψ(k/2) − ln(k/2)) (Newman 1986). Scales of one family multiply the same base matrices.
     """
     width, depth = job.width, job.depth
     stack = Stack(job, combinations)
+    groups = stack.groups
 
     @tf.function
     def run():
-        y = tf.eye(width, batch_shape=[stack.rows], dtype=stack.dtype)
-        medians = tf.TensorArray(F64, size=depth)
-        maxima = tf.TensorArray(F64, size=depth)
+        ys = [tf.eye(width, batch_shape=[g.size, stack.seeds], dtype=stack.dtype) for g in groups]
+        arrays = [layer_arrays(2, depth) for _ in groups]
         for n in tf.range(depth):
-            y = stack.weights(n) @ y
-            magnitude = tf.reshape(tf.abs(tf.cast(y, F64)), (stack.rows, width * width))
-            medians = medians.write(n, median_last_axis(tf.math.log(magnitude) / np.log(10.0)))
-            maxima = maxima.write(n, tf.reduce_max(magnitude, axis=-1))
-        return stack_layers(medians), stack_layers(maxima)
+            bases = stack.draw(n)
+            ys = [g.gains[..., None, None] * g.matmul(bases[g.base], y) for g, y in zip(groups, ys, strict=True)]
+            new_arrays = []
+            for y, written in zip(ys, arrays, strict=True):
+                magnitude = tf.reshape(tf.abs(tf.cast(y, F64)), (*y.shape[:2], width * width))
+                values = median_last_axis(tf.math.log(magnitude) / np.log(10.0)), tf.reduce_max(magnitude, axis=-1)
+                new_arrays.append([a.write(n, v) for a, v in zip(written, values, strict=True)])
+            arrays = new_arrays
+        return [stacked(written) for written in arrays]
 
-    return split_all(stack, ("log10_abs_entry_median", "max_abs_entry"), run())
+    return stack.run(run, ("log10_abs_entry_median", "max_abs_entry"))

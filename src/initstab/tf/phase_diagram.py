@@ -2,8 +2,7 @@
 
 import tensorflow as tf
 
-from initstab.tf.activations import ACTIVATIONS
-from initstab.tf.stack import DIRECTION_STREAM, F64, Stack, stack_layers
+from initstab.tf.stack import F64, Stack, layer_arrays, stacked
 
 
 def phase_diagram(job, combinations):
@@ -14,21 +13,27 @@ def phase_diagram(job, combinations):
     recorded, so nothing over- or underflows. Returns (C, seeds, depth) ``log_grad_growth``.
     """
     depth = job.depth
-    phi = ACTIVATIONS[job.activation]
     stack = Stack(job, combinations)
+    groups = stack.groups
 
     @tf.function
     def run():
-        h = phi.fn(stack.inputs_at_fixed_point()[0])
-        u = tf.math.l2_normalize(stack.normals(DIRECTION_STREAM), axis=-1)
-        growth = tf.TensorArray(F64, size=depth)
+        direction = tf.math.l2_normalize(stack.normals("direction"), axis=-1)
+        hs = [g.phi(stack.inputs_at_fixed_point(g)[0]) for g in groups]
+        us = [g.broadcast(direction) for g in groups]
+        arrays = [layer_arrays(1, depth) for _ in groups]
         for layer in tf.range(depth):
-            w, z = stack.preactivations(stack.weights(layer), h, layer)
-            u = phi.derivative(z) * tf.linalg.matvec(w, u)
-            norm = tf.norm(tf.cast(u, F64), axis=-1)
-            growth = growth.write(layer, 2.0 * tf.math.log(norm))
-            u = u / tf.cast(tf.where(norm > 0, norm, 1.0), stack.dtype)[:, None]
-            h = phi.fn(z)
-        return stack_layers(growth)
+            bases, bias = stack.draw(layer), stack.bias(layer)
+            new_hs, new_us, new_arrays = [], [], []
+            for g, h, u, (growth,) in zip(groups, hs, us, arrays, strict=True):
+                base = bases[g.base]
+                factor, z = g.preactivations(base, h, bias)
+                u = factor[..., None] * g.dphi(z) * tf.linalg.matvec(base[None], u)
+                norm = tf.norm(tf.cast(u, F64), axis=-1)
+                new_arrays.append([growth.write(layer, 2.0 * tf.math.log(norm))])
+                new_us.append(u / tf.cast(tf.where(norm > 0, norm, 1.0), stack.dtype)[..., None])
+                new_hs.append(g.phi(z))
+            hs, us, arrays = new_hs, new_us, new_arrays
+        return [stacked(written) for written in arrays]
 
-    return {"log_grad_growth": stack.split(run())}
+    return stack.run(run, ("log_grad_growth",))

@@ -6,7 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from initstab.tf.activations import ACTIVATIONS
-from initstab.tf.stack import F64, draw
+from initstab.tf.stack import F64, Stack
 
 
 def repeated_matrix(job, combinations):
@@ -29,7 +29,9 @@ def repeated_matrix(job, combinations):
     Returns (1, seeds) arrays for the one combination given.
     """
     (combination,) = combinations
-    seeds, width, cap = job.seeds, job.width, job.max_steps
+    stack = Stack(job, combinations)
+    (group,) = stack.groups
+    seeds, width, cap = stack.seeds, job.width, job.max_steps
     dt = tf.as_dtype(job.dtype)
     phi = ACTIVATIONS[combination.activation]
     info = ml_dtypes.finfo(dt.as_numpy_dtype)  # numpy's finfo knows no bfloat16
@@ -37,18 +39,22 @@ def repeated_matrix(job, combinations):
     ftz_zero, overflow = float(np.log2(info.smallest_normal)), float(np.log2(info.max))
     never = tf.fill([seeds], tf.constant(np.inf, F64))
 
+    def peak(x):
+        """max|x| per seed, exact in x's dtype (one pass), as float64."""
+        return tf.cast(tf.reduce_max(tf.abs(x), axis=[1, 2]), F64)
+
     def rescale(x):
         """x·2^−e with e = ⌊log₂ max|x|⌋ per seed (exact), and e."""
-        peak = tf.reduce_max(tf.abs(tf.cast(x, F64)), axis=[1, 2])
-        exponent = tf.where(peak > 0, tf.floor(tf.math.log(peak) / np.log(2.0)), tf.zeros_like(peak))
+        top = peak(x)
+        exponent = tf.where(top > 0, tf.floor(tf.math.log(top) / np.log(2.0)), tf.zeros_like(top))
         return x * tf.cast(tf.pow(tf.constant(2.0, F64), -exponent), dt)[:, None, None], exponent
 
     def log2_peak(x):
-        return tf.math.log(tf.reduce_max(tf.abs(tf.cast(x, F64)), axis=[1, 2])) / np.log(2.0)
+        return tf.math.log(peak(x)) / np.log(2.0)
 
     @tf.function
     def run():
-        m = draw(combination, (seeds, width, width), 0, dt)
+        m = group.gains[0] * stack.draw(0)[group.base]
         log2_m = log2_peak(m)
         result, log2_scale = rescale(m)
         log2_max = log2_m
@@ -65,7 +71,7 @@ def repeated_matrix(job, combinations):
             ftz = tf.where(tf.math.is_inf(ftz) & ((smallest < ftz_zero) | (log2_max > overflow)), now, ftz)
             step += 1
         m64 = tf.reshape(tf.cast(m, F64), (seeds, width * width))
-        return ieee, ftz, tf.reduce_mean(m64, axis=-1), tf.math.reduce_std(m64, axis=-1)
+        values = ieee, ftz, tf.reduce_mean(m64, axis=-1), tf.math.reduce_std(m64, axis=-1)
+        return [[v[None] for v in values]]  # one group of one combination
 
-    names = ("steps_until_degenerate", "steps_until_degenerate_ftz", "weight_mean", "weight_std")
-    return {name: t.numpy()[None] for name, t in zip(names, run(), strict=True)}
+    return stack.run(run, ("steps_until_degenerate", "steps_until_degenerate_ftz", "weight_mean", "weight_std"))

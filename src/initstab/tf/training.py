@@ -2,12 +2,14 @@
 
 A net maps the 64 digit pixels through ``depth`` hidden layers of ``width`` units, h ← φ(h·W + b), to 10 logits
 (h·W + b, no φ) and learns by softmax cross-entropy. Its parameters are (nets, fan_in, fan_out) tensors, so one
-step of every net is a few batched matmuls. Everything is stateless-seeded from the combination's seed: layer l's
-weights and biases as in ``initstab.tf.stack``, step t's minibatch from stream BATCH_STREAM + t, its dropout
-masks from DROPOUT_STREAM + t·DROPOUT_LAYERS + l. A combination alone starts from, and sees, bit for bit what it
-does stacked; trained, it agrees bit for bit in float64 and to rounding in float32, where reductions and the
-vectorized exp of a stack round a net's last few numbers differently as the stack's size changes (1 ulp of a loss
-after 20 steps; chaotic training can grow it).
+step of every net is a few batched matmuls. Every random number comes from the common streams of
+``initstab.tf.stack`` at the net's seed index: layer l's weights are its init's gain times its family's base draw
+(stream (family, l); every combination of a family starts from the same base, scaled), its biases σ_b times
+stream (bias, l), step t's minibatch from stream (batch, t) and its dropout masks from (dropout l, t), shared by
+every combination of the job. A combination alone starts from, and sees, bit for bit what it does stacked;
+trained, it agrees bit for bit in float64 and to rounding in float32, where reductions and the vectorized exp of a
+stack round a net's last few numbers differently as the stack's size changes (1 ulp of a loss after 20 steps;
+chaotic training can grow it).
 
 Optimizers: ``sgd`` (θ ← θ − η·g) and ``rmsprop`` (v ← ρ·v + (1 − ρ)·g², θ ← θ − η·g/(√v + ε), ρ = 0.9,
 ε = 10⁻⁷ as Keras's); regimes (initstab.regimes) add minibatches, an L2 penalty or dropout.
@@ -24,73 +26,101 @@ from initstab.initializers import INITIALIZERS as REGISTRY
 from initstab.regimes import REGIMES
 from initstab.spec import Combination, Job
 from initstab.tf.activations import ACTIVATIONS
-from initstab.tf.stack import BIAS_STREAM, draw, stream_seed
+from initstab.tf.initializers import BASES
+from initstab.tf.stack import Stream, base_name, gain
 
-BATCH_STREAM, DROPOUT_STREAM = 2**41, 2**42
-DROPOUT_LAYERS = 2**12  # dropout streams per step: more than any depth
 RMSPROP_RHO, RMSPROP_EPSILON = 0.9, 1e-7
 
 Params = list[tf.Tensor]  # [W₀, b₀, …, W_L, b_L], each (nets, …)
 Measure = Callable[[Params, "Nets"], dict[str, tf.Tensor]]  # params → metric → (nets, …) tensor
 
 
-def symmetric_weights(init: str, shape, scale: float, seed, dtype, first: bool, last: bool) -> tf.Tensor:
-    """Weights whose hidden units start alike (``shape`` (…, fan_in, fan_out), std s/√fan_in).
+def symmetric_weights(init: str, normal: tf.Tensor, scale: float, first: bool, last: bool) -> tf.Tensor:
+    """Weights whose hidden units start alike, from a (…, fan_in, fan_out) N(0, 1) draw ``normal`` (std s/√fan_in).
 
-    ``constant``: every weight s/√fan_in. ``identical_units``: one N(0, s²/fan_in) draw g shared so that every
+    ``constant``: every weight s/√fan_in. ``identical_units``: g = s/√fan_in·``normal``, shared so that every
     hidden unit receives and sends alike: the first layer W = g[:, 0]·1ᵀ (each unit the same random row), the
     readout W = 1·g[0, :] (each unit the same weights to the outputs), hidden-to-hidden W = g[0, 0]·11ᵀ.
     """
+    shape, dtype = normal.shape, normal.dtype
     std = scale / math.sqrt(int(shape[-2]))
     if init == "constant":
         return tf.fill(shape, tf.constant(std, dtype))
-    g = tf.constant(std, dtype) * tf.random.stateless_normal(shape, seed, dtype=dtype)
+    g = tf.constant(std, dtype) * normal
     rows = slice(None) if first else slice(0, 1)  # the readout and hidden layers: one value over fan_in
     columns = slice(0, 1) if not last else slice(None)  # the first and hidden layers: one value over fan_out
     return tf.broadcast_to(g[..., rows, columns], shape)
 
 
 class Nets:
-    """The nets of ``combinations`` (one regime) of a training job, their data and their update rule."""
+    """The nets of ``combinations`` (one regime, one activation) of a training job, their data and update rule."""
 
     def __init__(self, job: Job, combinations: Sequence[Combination]):
         self.job, self.combinations, self.seeds = job, list(combinations), job.seeds
         self.training, self.dtype = job.training, tf.as_dtype(job.dtype)
-        regimes = {c.regime for c in self.combinations}
-        if len(regimes) != 1:
-            raise ValueError(f"one Nets trains one regime, got {sorted(regimes)}")
-        self.regime = REGIMES[regimes.pop()]
-        self.phi = ACTIVATIONS[job.activation].fn
+        kinds = {(c.regime, c.activation) for c in self.combinations}
+        if len(kinds) != 1:
+            raise ValueError(f"one Nets trains one regime and activation, got {sorted(kinds)}")
+        regime, activation = kinds.pop()
+        self.regime, self.phi = REGIMES[regime], ACTIVATIONS[activation].fn
         digits = load_digits()
         self.x_train, self.x_test = (tf.constant(x, self.dtype) for x in (digits.x_train, digits.x_test))
         self.y_train, self.y_test = tf.constant(digits.y_train), tf.constant(digits.y_test)
         self.n_train = len(digits.y_train)
         self.fans = [self.x_train.shape[1], *[job.width] * job.depth, CLASSES]
         self.count = len(self.combinations) * self.seeds
+        layers = job.depth + 1
+        self.shapes = [(self.fans[layer], self.fans[layer + 1]) for layer in range(layers)]
+        families = {"uniform" if base == "uniform01" else base for base in map(self._base, self.combinations)}
+        self.weight_streams = {
+            (family, shape): Stream(job, family, shape, layers, tf.float64 if family == "orthogonal" else None)
+            for family in families
+            for shape in set(self.shapes)
+        }
+        self.bias_streams = {shape: Stream(job, "bias", shape[1:], layers) for shape in set(self.shapes)}
+        self.batches = Stream(job, "batch", (self.training.batch_size,), self.training.steps)
+        examples = self.n_train if not self.regime.minibatch else self.training.batch_size
+        masks = self.regime.dropout > 0
+        self.masks = (
+            [Stream(job, f"dropout{layer}", (examples, job.width), self.training.steps) for layer in range(job.depth)]
+            if masks
+            else []
+        )
+
+    @staticmethod
+    def _base(combination: Combination) -> str:
+        return "normal" if REGISTRY[combination.init].symmetric else base_name(combination)
 
     def _concat(self, tensors) -> tf.Tensor:
         return tensors[0] if len(tensors) == 1 else tf.concat(tensors, axis=0)
 
-    def _weights(self, combination: Combination, layer: int) -> tf.Tensor:
-        shape = (self.seeds, self.fans[layer], self.fans[layer + 1])
+    def _bases(self, layer: int) -> dict[str, tf.Tensor]:
+        """Each base the job's combinations use at ``layer``: (seeds, fan_in, fan_out)."""
+        shape, drawn = self.shapes[layer], {}
+        for base in sorted(set(map(self._base, self.combinations))):
+            family = "uniform" if base == "uniform01" else base
+            draw = BASES[family](self.weight_streams[(family, shape)], layer, self.dtype)
+            drawn[base] = 2 * draw - 1 if base == "uniform" else draw
+        return drawn
+
+    def _weights(self, combination: Combination, layer: int, bases: dict[str, tf.Tensor]) -> tf.Tensor:
+        base = bases[self._base(combination)]
         if REGISTRY[combination.init].symmetric:
             first, last = layer == 0, layer == self.job.depth
-            seed = stream_seed(combination.seed, layer)
-            return symmetric_weights(combination.init, shape, combination.scale, seed, self.dtype, first, last)
-        return draw(combination, shape, layer, self.dtype)
+            return symmetric_weights(combination.init, base, combination.scale, first, last)
+        return tf.constant(gain(combination, *self.shapes[layer]), self.dtype) * base
 
-    def _biases(self, combination: Combination, layer: int) -> tf.Tensor:
-        shape = (self.seeds, self.fans[layer + 1])
-        if combination.bias_variance == 0:
-            return tf.zeros(shape, self.dtype)
-        normal = tf.random.stateless_normal(shape, stream_seed(combination.seed, BIAS_STREAM + layer), dtype=self.dtype)
+    def _biases(self, combination: Combination, layer: int, normal: tf.Tensor) -> tf.Tensor:
+        if combination.bias_variance == 0:  # +0 everywhere (0·normal would mix in −0)
+            return tf.zeros_like(normal)
         return tf.constant(math.sqrt(combination.bias_variance), self.dtype) * normal
 
     def initial(self) -> Params:
         params = []
-        for layer in range(self.job.depth + 1):
-            params.append(self._concat([self._weights(c, layer) for c in self.combinations]))
-            params.append(self._concat([self._biases(c, layer) for c in self.combinations]))
+        for layer, shape in enumerate(self.shapes):
+            bases, normal = self._bases(layer), self.bias_streams[shape].normal(layer)
+            params.append(self._concat([self._weights(c, layer, bases) for c in self.combinations]))
+            params.append(self._concat([self._biases(c, layer, normal) for c in self.combinations]))
         return params
 
     def logits(self, params: Params, x: tf.Tensor, step=None) -> tf.Tensor:
@@ -107,14 +137,7 @@ class Nets:
     def _keep_mask(self, shape, step, layer) -> tf.Tensor:
         """Inverted dropout: 1/(1 − p) where a unit is kept, 0 where it is dropped (probability p)."""
         p = self.regime.dropout
-        stream = DROPOUT_STREAM + tf.cast(step, tf.int64) * DROPOUT_LAYERS + layer
-        per_net = (self.seeds, shape[1], shape[2])
-        uniforms = self._concat(
-            [
-                tf.random.stateless_uniform(per_net, stream_seed(c.seed, stream), dtype=self.dtype)
-                for c in self.combinations
-            ]
-        )
+        uniforms = self._concat([self.masks[layer].uniform(step)] * len(self.combinations))
         return tf.cast(uniforms >= p, self.dtype) / tf.constant(1 - p, self.dtype)
 
     def losses(self, logits: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
@@ -130,14 +153,7 @@ class Nets:
         """The step's examples: the whole training set, or per net ``batch_size`` drawn with replacement."""
         if not self.regime.minibatch:
             return self.x_train[None], self.y_train
-        shape = (self.seeds, self.training.batch_size)
-        stream = BATCH_STREAM + tf.cast(step, tf.int64)
-        picks = self._concat(
-            [
-                tf.random.stateless_uniform(shape, stream_seed(c.seed, stream), maxval=self.n_train, dtype=tf.int32)
-                for c in self.combinations
-            ]
-        )
+        picks = self._concat([self.batches.integers(step, self.n_train)] * len(self.combinations))
         return tf.gather(self.x_train, picks), tf.gather(self.y_train, picks)
 
     def _objective(self, params: Params, step) -> tf.Tensor:
@@ -191,13 +207,14 @@ def train(job: Job, combinations: Sequence[Combination], measure: Measure) -> di
 
 
 def train_by_regime(job: Job, combinations: Sequence[Combination], measure: Measure) -> dict[str, np.ndarray]:
-    """``train`` over each regime's combinations in turn, results in the order of ``combinations``."""
-    regimes = sorted({c.regime for c in combinations})
-    parts = {r: [i for i, c in enumerate(combinations) if c.regime == r] for r in regimes}
-    results = {r: train(job, [combinations[i] for i in parts[r]], measure) for r in regimes}
-    order = np.argsort(np.concatenate([parts[r] for r in regimes]))
-    names = results[regimes[0]]
-    return {name: np.concatenate([results[r][name] for r in regimes])[order] for name in names}
+    """``train`` over the combinations of each regime and activation in turn, results in the order of
+    ``combinations``."""
+    kinds = sorted({(c.regime, c.activation) for c in combinations})
+    parts = {kind: [i for i, c in enumerate(combinations) if (c.regime, c.activation) == kind] for kind in kinds}
+    results = {kind: train(job, [combinations[i] for i in parts[kind]], measure) for kind in kinds}
+    order = np.argsort(np.concatenate([parts[kind] for kind in kinds]))
+    names = results[kinds[0]]
+    return {name: np.concatenate([results[kind][name] for kind in kinds])[order] for name in names}
 
 
 def evaluation(params: Params, nets: Nets) -> dict[str, tf.Tensor]:
