@@ -292,6 +292,7 @@ def test_gradient_events_separate_overflow_from_underflow():
     np.testing.assert_array_equal(events["first_underflow_layer"], [np.inf, 2, np.inf, np.inf])
     notebook = found[found["metric"] == "notebook_grad_mean"]
     assert notebook["value"].tolist() == [0.5, 2.5] and (notebook["layer"] == 4).all()  # means of 2 repeats
+    assert notebook["seed"].tolist() == [0, 2]  # each block by its first seed
     assert set(found["metric"]) >= {"grad_mean_abs", "grad_mean_abs_native"}
     assert not set(found["metric"]) & {"hidden_all_finite", "grad_all_finite", "grad_any_nonzero"}
 
@@ -349,3 +350,17 @@ def test_every_figure_draws_from_its_experiments_table(name, summaries):
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert not any("no case" in t or "no such case" in t for t in texts), texts
     matplotlib.pyplot.close(fig)
+
+
+def test_rows_of_a_later_range_of_seeds_are_that_jobs_own():
+    """A job of seeds 6–9 (repeats 2) writes seeds 6–9, its notebook blocks by their first seeds 6 and 8, and
+    collect's check of a job's rows accepts them."""
+    (job,) = [job for (experiment, _), job in TABLE.items() if experiment == "gradient_flow"]
+    job = dataclasses.replace(job, first_seed=6, combinations=(job.combinations[0],))
+    ones = np.ones((SEEDS, 4))
+    metrics = {"grad_mean_abs": ones, "grad_mean_abs_native": ones, "hidden_all_finite": ones}
+    metrics |= {"grad_all_finite": ones, "grad_any_nonzero": ones}
+    found = tidy.assemble(EXPERIMENTS["gradient_flow"].rows(job, job.combinations[0], metrics, "CPU:0"))
+    assert set(found["seed"]) == {6, 7, 8, 9}
+    assert found[found["metric"] == "notebook_grad_mean"]["seed"].tolist() == [6, 8]
+    tidy.check_job_rows(found, job, "j.csv")

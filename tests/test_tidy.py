@@ -93,14 +93,14 @@ def test_first_layer_where_encodes_never_as_inf():
 
 def test_block_means_follow_python_float_arithmetic():
     values = np.array([1.0, 3.0, np.inf, 1.0, np.inf, -np.inf, 5.0])
-    first, means = tidy.block_means(values, 2)
-    assert first == 0 and means.tolist()[:2] == [2.0, np.inf] and np.isnan(means[2]) and len(means) == 3
+    starts, means = tidy.block_means(values, 2)
+    assert starts.tolist() == [0, 2, 4] and means.tolist()[:2] == [2.0, np.inf] and np.isnan(means[2])
 
 
 def test_block_means_keep_only_blocks_wholly_within_the_seeds():
-    """Seeds 3–9 in blocks of 2: block 1 (seeds 2, 3) is cut, blocks 2–4 (seeds 4–9) are whole."""
-    first, means = tidy.block_means(np.arange(3.0, 10.0), 2, first_seed=3)
-    assert first == 2 and means.tolist() == [4.5, 6.5, 8.5]
+    """Seeds 3–9 in blocks of 2: the block of seeds 2, 3 is cut, those from 4, 6 and 8 are whole."""
+    starts, means = tidy.block_means(np.arange(3.0, 10.0), 2, first_seed=3)
+    assert starts.tolist() == [4, 6, 8] and means.tolist() == [4.5, 6.5, 8.5]
 
 
 def job_rows():

@@ -71,12 +71,13 @@ def _frame(spec: Mapping, device: str, metric: str, values, seeds, layers, x=np.
 def per_layer_rows(
     spec: Mapping, device: str, metrics: Mapping[str, np.ndarray], first_layer: int = 0, layers=None, first_seed=0
 ):
-    """Rows from (seeds, layers) arrays; row i is seed ``first_seed + i``, column j layer ``layers[j]`` (default
-    ``first_layer + j``)."""
+    """Rows from (seeds, layers) arrays; row i is seed ``first_seed + i`` (``first_seed`` an array: seed
+    ``first_seed[i]``), column j layer ``layers[j]`` (default ``first_layer + j``)."""
     frames = []
     for metric, values in metrics.items():
         n_seeds, n_layers = np.shape(values)
-        seeds = np.repeat(np.arange(first_seed, first_seed + n_seeds), n_layers)
+        numbers = np.arange(first_seed, first_seed + n_seeds) if np.ndim(first_seed) == 0 else np.asarray(first_seed)
+        seeds = np.repeat(numbers, n_layers)
         numbers = np.arange(first_layer, first_layer + n_layers) if layers is None else np.asarray(layers)
         layers_column = np.tile(numbers, n_seeds)
         frames.append(_frame(spec, device, metric, values, seeds, layers_column))
@@ -119,17 +120,18 @@ def first_layer_where(mask: np.ndarray, first_layer: int = 0) -> np.ndarray:
     return np.where(mask.any(axis=1), first, np.inf)
 
 
-def block_means(values: np.ndarray, block: int, first_seed: int = 0) -> tuple[int, np.ndarray]:
-    """Means over blocks of ``block`` consecutive seeds (the notebooks average 10 repeats): block b holds seeds
-    b·block … (b+1)·block − 1; ``values`` are seeds ``first_seed`` on, and a block not wholly among them is dropped.
-    Returns (the first block's index, the means). Arithmetic as Python's ``sum(res)/len(res)``: one inf makes inf,
+def block_means(values: np.ndarray, block: int, first_seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Means over blocks of ``block`` consecutive seeds (the notebooks average 10 repeats): blocks start at
+    multiples of ``block``; ``values`` are seeds ``first_seed`` on, and a block not wholly among them is dropped.
+    Returns (each block's first seed, the means). Arithmetic as Python's ``sum(res)/len(res)``: one inf makes inf,
     inf−inf makes NaN."""
     values = np.asarray(values, dtype=np.float64)
-    first = -(-first_seed // block)
-    values = values[first * block - first_seed :]
+    start = -(-first_seed // block) * block
+    values = values[start - first_seed :]
     n_blocks = values.size // block
     with np.errstate(invalid="ignore", over="ignore"):
-        return first, values[: n_blocks * block].reshape(n_blocks, block).mean(axis=1)
+        means = values[: n_blocks * block].reshape(n_blocks, block).mean(axis=1)
+    return start + block * np.arange(n_blocks), means
 
 
 def assemble(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -30,13 +30,13 @@ def gradient_events(job, combination, metrics, device):
 
 def rows(job, combination, metrics, device):
     """Per-layer gradient statistics, the notebooks' block means of ``job.repeats`` seeds at the last layer
-    (``seed`` = block index), and the over/underflow events."""
+    (``seed`` = the block's first seed), and the over/underflow events."""
     metrics, events = gradient_events(job, combination, metrics, device)
     spec = tidy.spec_values(job, combination)
-    first, notebook = tidy.block_means(metrics["grad_mean_abs_native"][:, -1], job.repeats, job.first_seed)
+    starts, notebook = tidy.block_means(metrics["grad_mean_abs_native"][:, -1], job.repeats, job.first_seed)
     return [
         *tidy.per_layer_rows(spec, device, metrics, first_layer=1, first_seed=job.first_seed),
-        *tidy.per_layer_rows(spec, device, {"notebook_grad_mean": notebook[:, None]}, job.depth, first_seed=first),
+        *tidy.per_layer_rows(spec, device, {"notebook_grad_mean": notebook[:, None]}, job.depth, first_seed=starts),
         *events,
     ]
 
