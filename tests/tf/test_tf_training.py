@@ -10,6 +10,7 @@ from initstab.spec import Training
 
 def nets_of(make_job, init, scale, regime, *, bias=0.05, width=8, depth=2, seeds=2, dtype="float64", **training):
     """The Nets of one tanh combination (biases N(0, ``bias``)) trained in ``regime``."""
+    from initstab.tf.stack import Seeds
     from initstab.tf.training import Nets
 
     settings = dict(optimizer="sgd", learning_rate=0.1, steps=1, batch_size=16, record_every=1, weight_decay=0.01)
@@ -24,7 +25,7 @@ def nets_of(make_job, init, scale, regime, *, bias=0.05, width=8, depth=2, seeds
         training=Training(**settings | training),
     )
     combinations = [dataclasses.replace(c, regime=regime) for c in job.combinations]
-    return Nets(dataclasses.replace(job, combinations=tuple(combinations)), combinations)
+    return Nets(dataclasses.replace(job, combinations=tuple(combinations)), combinations, Seeds(0, seeds))
 
 
 def numpy_gradients(params, x, y, weight_decay=0.0):
@@ -126,6 +127,7 @@ def test_symmetric_weights_are_alike_across_units_where_the_docstring_says():
 def test_a_combination_trains_alone_as_it_trains_stacked(tf, make_job, dtype):
     """Stacking is only a leading dimension: every stream is seeded from the combination's own seed. Exact in
     float64; float32's vectorized exp and reductions round a stack's last few numbers by an ulp or so."""
+    from initstab.tf.stack import Seeds
     from initstab.tf.training import Nets, evaluation, train
 
     training = Training("rmsprop", 1e-3, 20, 16, 10)
@@ -143,12 +145,40 @@ def test_a_combination_trains_alone_as_it_trains_stacked(tf, make_job, dtype):
     job = dataclasses.replace(job, combinations=tuple(combinations))
     stacked = train(job, combinations, evaluation)
     alone = train(job, combinations[1:], evaluation)
-    assert Nets(job, combinations).count == 4
+    assert Nets(job, combinations, Seeds(0, 2)).count == 4
     for name, values in alone.items():
         if dtype == "float64":
             np.testing.assert_array_equal(values[0], stacked[name][1])
         else:
             np.testing.assert_allclose(values[0], stacked[name][1], rtol=1e-5)
+
+
+def test_a_job_trains_in_calls_of_few_seeds_as_in_one_call(tf, make_job, monkeypatch):
+    """train: calls of ``call_seeds`` seeds (5 seeds in calls of 2: seeds 0–1, 2–3, 3–4, the last moved back) give
+    what one call of every seed gives, bit for bit in float64 (each call has the same size)."""
+    from initstab import combinations
+    from initstab.tf.training import evaluation, train
+
+    training = Training("rmsprop", 1e-3, 6, 16, 3)
+    job = make_job(
+        "trainability",
+        "tanh",
+        [("lecun_normal", 1.5, 0.05)],
+        width=8,
+        depth=2,
+        seeds=5,
+        dtype="float64",
+        training=training,
+    )
+    combinations_ = [dataclasses.replace(c, regime="dropout_0.1") for c in job.combinations]
+    job = dataclasses.replace(job, combinations=tuple(combinations_), first_seed=3)
+    whole = train(job, combinations_, evaluation)
+    monkeypatch.setattr(combinations, "CALL_BYTES", 2 * combinations.seed_bytes(job))
+    assert combinations.call_seeds(job) == 2
+    called = train(job, combinations_, evaluation)
+    for name, values in whole.items():
+        assert values.shape[:2] == (1, 5)
+        np.testing.assert_array_equal(called[name], values)
 
 
 def test_a_shallow_net_at_a_good_init_learns_the_digits_and_a_deep_chaotic_one_does_not(tf, make_job):

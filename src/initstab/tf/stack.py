@@ -20,7 +20,7 @@ activations) share their noise and are sharper than independent draws would make
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +49,18 @@ class Seeds:
 
     def __init__(self, first: int, count: int):
         self.first, self.count = tf.Variable(first, dtype=tf.int64, trainable=False), count
+
+
+def in_calls(job: Job, calls: Seeds) -> Iterator[slice]:
+    """Point ``calls`` at each call's seeds in turn and yield which of them are new, for every call of ``job``'s seeds.
+
+    Every call has ``calls.count`` seeds, so one trace serves them all: the last call starts early enough to end at
+    the job's last seed, and the seeds it repeats are dropped (a seed's numbers do not depend on its call)."""
+    first, stop, size = job.first_seed, job.seed_indices.stop, calls.count
+    starts = [*range(first, stop - size, size), stop - size]
+    for i, start in enumerate(starts):
+        calls.first.assign(start)
+        yield slice((starts[i - 1] + size if i else start) - start, None)  # seeds before are in an earlier call
 
 
 class Stream:
@@ -245,17 +257,9 @@ class Stack:
 
     def run(self, run: Callable[[], list], names: Sequence[str]) -> dict[str, np.ndarray]:
         """Call ``run`` (a tf.function returning, per group, a list of (K, seeds, …) tensors in the order of
-        ``names``) for every call of the job's seeds; metric → (C, job's seeds, …) in the job's combination order.
-
-        Every call has ``seeds`` seeds, so one trace serves them all: the last call starts early enough to end at
-        the job's last seed, and the seeds it repeats are dropped (a seed's numbers do not depend on its call)."""
-        first, stop = self.job.first_seed, self.job.seed_indices.stop
-        starts = [*range(first, stop - self.seeds, self.seeds), stop - self.seeds]
-        calls = []
-        for i, start in enumerate(starts):
-            self.calls.first.assign(start)
-            done = starts[i - 1] + self.seeds if i else start  # seeds before this are in an earlier call
-            calls.append([[t.numpy()[:, done - start :] for t in values] for values in run()])
+        ``names``) for every call of the job's seeds (``in_calls``); metric → (C, job's seeds, …) in the job's
+        combination order."""
+        calls = [[[t.numpy()[:, new] for t in values] for values in run()] for new in in_calls(self.job, self.calls)]
         out: list[list[np.ndarray | None]] = [[None] * len(self.combinations) for _ in names]
         for g, group in enumerate(self.groups):
             for m in range(len(names)):

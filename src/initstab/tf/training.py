@@ -21,13 +21,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import tensorflow as tf
 
+from initstab.combinations import call_seeds
 from initstab.data import CLASSES, load_digits
 from initstab.initializers import INITIALIZERS as REGISTRY
 from initstab.regimes import REGIMES
 from initstab.spec import Combination, Job
 from initstab.tf.activations import ACTIVATIONS
 from initstab.tf.initializers import BASES
-from initstab.tf.stack import Stream, base_name, gain
+from initstab.tf.stack import Seeds, Stream, base_name, gain, in_calls
 
 RMSPROP_RHO, RMSPROP_EPSILON = 0.9, 1e-7
 
@@ -53,10 +54,11 @@ def symmetric_weights(init: str, normal: tf.Tensor, scale: float, first: bool, l
 
 
 class Nets:
-    """The nets of ``combinations`` (one regime, one activation) of a training job, their data and update rule."""
+    """The nets of ``combinations`` (one regime, one activation) at the seeds of ``calls``, their data and update
+    rule."""
 
-    def __init__(self, job: Job, combinations: Sequence[Combination]):
-        self.job, self.combinations, self.seeds = job, list(combinations), job.seeds
+    def __init__(self, job: Job, combinations: Sequence[Combination], calls: Seeds):
+        self.job, self.combinations, self.calls, self.seeds = job, list(combinations), calls, calls.count
         self.training, self.dtype = job.training, tf.as_dtype(job.dtype)
         kinds = {(c.regime, c.activation) for c in self.combinations}
         if len(kinds) != 1:
@@ -73,16 +75,19 @@ class Nets:
         self.shapes = [(self.fans[layer], self.fans[layer + 1]) for layer in range(layers)]
         families = {"uniform" if base == "uniform01" else base for base in map(self._base, self.combinations)}
         self.weight_streams = {
-            (family, shape): Stream(job, family, shape, layers, tf.float64 if family == "orthogonal" else None)
+            (family, shape): Stream(job, family, shape, layers, tf.float64 if family == "orthogonal" else None, calls)
             for family in families
             for shape in set(self.shapes)
         }
-        self.bias_streams = {shape: Stream(job, "bias", shape[1:], layers) for shape in set(self.shapes)}
-        self.batches = Stream(job, "batch", (self.training.batch_size,), self.training.steps)
+        self.bias_streams = {shape: Stream(job, "bias", shape[1:], layers, seeds=calls) for shape in set(self.shapes)}
+        self.batches = Stream(job, "batch", (self.training.batch_size,), self.training.steps, seeds=calls)
         examples = self.n_train if not self.regime.minibatch else self.training.batch_size
         masks = self.regime.dropout > 0
         self.masks = (
-            [Stream(job, f"dropout{layer}", (examples, job.width), self.training.steps) for layer in range(job.depth)]
+            [
+                Stream(job, f"dropout{layer}", (examples, job.width), self.training.steps, seeds=calls)
+                for layer in range(job.depth)
+            ]
             if masks
             else []
         )
@@ -189,21 +194,27 @@ class Nets:
 
 
 def train(job: Job, combinations: Sequence[Combination], measure: Measure) -> dict[str, np.ndarray]:
-    """Train the nets of ``combinations`` (one regime) for ``job.training.steps``; ``measure`` at each recorded
-    step. Returns metric → (C, seeds, recorded steps, …)."""
-    nets = Nets(job, combinations)
+    """Train the nets of ``combinations`` (one regime) for ``job.training.steps`` in calls of ``call_seeds`` seeds
+    (one trace serves every call); ``measure`` at each recorded step. Returns metric → (C, seeds, recorded steps,
+    …)."""
+    nets = Nets(job, combinations, Seeds(job.first_seed, call_seeds(job)))
     advance = tf.function(nets.advance)
     evaluate = tf.function(lambda params: measure(params, nets))
-    params = nets.initial()
-    moments = [tf.zeros_like(p) for p in params]
-    records, done = [], 0
-    for step in job.training.recorded_steps:
-        if step > done:
-            params, moments = advance(params, moments, tf.constant(done, tf.int64), tf.constant(step - done, tf.int64))
-            done = step
-        records.append({name: value.numpy() for name, value in evaluate(params).items()})
-    stacked = {name: np.stack([r[name] for r in records], axis=1) for name in records[0]}
-    return {name: a.reshape(len(nets.combinations), nets.seeds, *a.shape[1:]) for name, a in stacked.items()}
+    calls = []
+    for new in in_calls(job, nets.calls):
+        params = nets.initial()
+        moments = [tf.zeros_like(p) for p in params]
+        records, done = [], 0
+        for step in job.training.recorded_steps:
+            if step > done:
+                start, count = tf.constant(done, tf.int64), tf.constant(step - done, tf.int64)
+                params, moments = advance(params, moments, start, count)
+                done = step
+            records.append({name: value.numpy() for name, value in evaluate(params).items()})
+        shape = (len(nets.combinations), nets.seeds)
+        calls.append({name: np.stack([r[name] for r in records], axis=1) for name in records[0]})
+        calls[-1] = {name: a.reshape(*shape, *a.shape[1:])[:, new] for name, a in calls[-1].items()}
+    return {name: np.concatenate([call[name] for call in calls], axis=1) for name in calls[0]}
 
 
 def train_by_regime(job: Job, combinations: Sequence[Combination], measure: Measure) -> dict[str, np.ndarray]:
