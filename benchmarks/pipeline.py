@@ -44,15 +44,20 @@ def new_workspace(root: Path, config: Path) -> Workspace:
     return workspace
 
 
-def snakemake(workspace: Workspace, *args: str, cores: int, label: str, timeout: float = 3600) -> float:
-    """Run the workflow in ``workspace`` and return its wall seconds; raise with the output's tail if it fails."""
-    command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "--directory", str(workspace.workdir)]
+def snakemake(
+    workspace: Workspace, *args: str, cores: int, label: str, timeout: float = 3600, repo: Path = REPO
+) -> float:
+    """Run the workflow of ``repo`` (a checkout: its Snakefile, profile and library) in ``workspace`` and return its
+    wall seconds; raise with the output's tail if it fails."""
+    command = [str(SNAKEMAKE), "-s", str(repo / "Snakefile"), "--directory", str(workspace.workdir)]
     command += ["--configfile", str(workspace.workdir / "config.yaml"), "--cores", str(cores), *args]
     env = os.environ | {"SNAKEMAKE_OUTPUT_CACHE": str(workspace.cache)}
+    if repo != REPO:  # its own library ahead of the installed (editable) one
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo / "src"), env.get("PYTHONPATH")]))
     output = workspace.workdir.parent / f"{label}.out"  # the run's output
     with output.open("w") as stream:
         start = time.perf_counter()
-        run = subprocess.run(command, cwd=REPO, env=env, stdout=stream, stderr=subprocess.STDOUT, timeout=timeout)
+        run = subprocess.run(command, cwd=repo, env=env, stdout=stream, stderr=subprocess.STDOUT, timeout=timeout)
         seconds = time.perf_counter() - start
     if run.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{output.read_text()[-4000:]}")

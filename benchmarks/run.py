@@ -7,7 +7,8 @@ section CSV in ``<out>`` follows. kernel_efficiency: gradient_flow's and forward
 their depth-1 twins) against the batched matmuls or matvecs and the base draws of their layers, ns per normal, and
 gradient_flow at width 4096 (kernel_timing.py). notebooks: every
 printed notebook cell once (naive_timing.py) against the pipeline's jobs (samples/s, one core each) and a cold
---cores 2 reproduction.csv. parallel_scaling: cold sweep, --cores 2 against --cores 1. overheads: per-job start-up,
+--cores 2 reproduction.csv. parallel_scaling: cold sweep, --cores 2 against --cores 1. baseline: the cold
+--cores 2 sweep against the same config at commit 1195558 (full mode). overheads: per-job start-up,
 import tensorflow, no-op rerun, rerun restored from the cache, peak memory.
 Full mode measures benchmarks/config_1195558.yaml (the default sweep of commit 1195558) on an idle machine;
 ``--quick`` the tiny test config, tiny kernels and the cheapest cells, building only reproduction.csv (a smoke
@@ -39,8 +40,9 @@ FLOPS = {"gradient_flow": lambda k: 2 * k**3, "forward": lambda k: 2 * k**2}
 # drawing bounds it, with ≥ 50 % of its time in the draws.
 LIMIT = {"gradient_flow": 0.5, "forward": 0.3}
 NORMALS_PER_CALL = 6e7  # ≈ 1 s of drawing per timed job
+BASELINE = "1195558"  # the commit issue 15 measured; CONFIG is its default sweep
 LARGE = {"kernel": "gradient_flow", "width": 4096, "depth": 2, "seeds": 1, "combinations": 1, "config_seeds": 0}
-HEADLINE = ["efficiency", "draw_share", "gflops", "ns_per_normal", "samples_per_s", "wall_s", "startup_per_job_s"]
+HEADLINE = ["time_ratio", "efficiency", "draw_share", "gflops", "ns_per_normal", "samples_per_s", "wall_s", "startup_per_job_s"]
 
 
 def progress(message: str) -> None:
@@ -200,8 +202,29 @@ def overheads(bench: Bench) -> list[Record]:
     ]
 
 
+def baseline(bench: Bench) -> list[Record]:
+    """The cold --cores 2 sweep of this checkout against the same config at BASELINE (its code exported from git),
+    one after the other on this machine."""
+    if bench.quick:  # the tiny config has keys BASELINE's schema refuses
+        progress(f"baseline: skipped with --quick (the tiny config is not valid at {BASELINE})")
+        return []
+    checkout = bench.scratch / "baseline"
+    checkout.mkdir()
+    archive = subprocess.run(["git", "archive", BASELINE], cwd=pipeline.REPO, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(checkout)], input=archive.stdout, check=True)
+    workspace = pipeline.new_workspace(bench.scratch / "baseline_run", bench.config)
+    progress(f"baseline: cold snakemake --cores 2 at {BASELINE} ({bench.sweep})")
+    old = pipeline.snakemake(workspace, cores=2, label="baseline", repo=checkout)
+    new, b = bench.parallel.cold_s, "baseline"
+    return [
+        Record(b, f"cold --cores 2 at {BASELINE}, {bench.sweep}", "wall_s", old, "s"),
+        Record(b, f"cold --cores 2, this commit, {bench.sweep}", "wall_s", new, "s"),
+        Record(b, f"this commit / {BASELINE}", "time_ratio", new / old, "×", Target("<=", 0.5)),
+    ]
+
+
 # Fixed order: overheads deletes the cold run's results/ last.
-SECTIONS = {f.__name__: f for f in (kernel_efficiency, notebooks, parallel_scaling, overheads)}
+SECTIONS = {f.__name__: f for f in (kernel_efficiency, notebooks, parallel_scaling, baseline, overheads)}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -339,7 +339,7 @@ NO_NOTEBOOK_ROW = (
 
 def test_repeats_beyond_seeds_is_rejected():
     assert message(broken("experiments.gradient_flow.repeats", 201)) == (
-        f"config.yaml: experiments.gradient_flow.cases[0]: repeats (201) is larger than seeds (200): {NO_NOTEBOOK_ROW}"
+        f"config.yaml: experiments.gradient_flow.cases[2]: repeats (201) is larger than seeds (200): {NO_NOTEBOOK_ROW}"
     )
     assert message(broken("experiments.gradient_flow.cases.2.seeds", 9)) == (
         f"config.yaml: experiments.gradient_flow.cases[2]: repeats (10) is larger than seeds (9): {NO_NOTEBOOK_ROW}"
