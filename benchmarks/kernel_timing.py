@@ -2,12 +2,13 @@
 
 Run by run.py, configured as a pipeline job (one thread, CPU, oneDNN as TensorFlow defaults, no XLA). A case
 {kernel, width, depth, seeds, combinations} is a job of the pipeline's combination table (relu, ``combinations``
-He-normal gains 1, 1.1, …: one family, no overflow) run by ``kernel_of(kernel)(job, combinations)``. Each callable is
+He-normal gains 1, 1.1, …: one family, no overflow; the kernels whose inputs sit at the fixed point q*: tanh,
+LeCun normal, σ_b² = 0.05, where q* exists) run by ``kernel_of(kernel)(job, combinations)``. Each callable is
 called once to warm up (tracing), then ``repeats`` times; the best counts: ``best_s`` the kernel; ``twin_s`` the same
 job at depth 1 (start-up, first layer, tables), so ``best_s − twin_s`` is what depth − 1 layers cost;
 ``baseline_s`` those layers' matmuls (gradient_flow: (seeds, k, k) @ (seeds, k, k) per combination, as the kernel
-batches them) or matvecs (forward) alone on fixed matrices; ``draw_s`` their base draws alone (one a layer: the
-combinations share it). Prints JSON.
+batches them) or matvecs (forward: one per layer; depth_scale, phase_diagram: two) alone on fixed matrices;
+``draw_s`` their base draws alone (one a layer: the combinations share it). Prints JSON.
 
     python benchmarks/kernel_timing.py --cases '[{"kernel": "forward", "width": 256, "depth": 50, ...}]'
 """
@@ -28,16 +29,24 @@ configure_tensorflow(1, "cpu")
 import tensorflow as tf  # noqa: E402
 
 from initstab.combinations import call_seeds, combination_table  # noqa: E402
+from initstab.experiments import EXPERIMENTS  # noqa: E402
 from initstab.spec import Job  # noqa: E402
 from initstab.tf.jobs import kernel_of  # noqa: E402
 from initstab.tf.stack import Stack  # noqa: E402
 
+MATVECS = {"forward": 1, "depth_scale": 2, "phase_diagram": 2}  # per layer and combination (two inputs; u and h)
+AT_FIXED_POINT = {"activations": ["tanh"], "inits": ["lecun_normal"], "bias_variances": [0.05]}
+
 
 def job_of(case: dict) -> Job:
-    """The pipeline's job for one case: relu, He normal at ``combinations`` gains."""
-    section = {key: case[key] for key in ("width", "depth", "seeds")} | {"repeats": 1}
+    """The pipeline's job for one case: relu, He normal (tanh, LeCun normal, σ_b² = 0.05 where inputs sit at q*) at
+    ``combinations`` gains."""
+    section = {key: case[key] for key in ("width", "depth", "seeds")} | {"repeats": 1, "input_correlation": 0.0}
     scales = [1.0 + 0.1 * i for i in range(case.get("combinations", 1))]
-    section["cases"] = [{"activations": ["relu"], "inits": ["he_normal"], "scales": scales}]
+    fixed_point = EXPERIMENTS[case["kernel"]].fixed_point
+    section["cases"] = [
+        {"activations": ["relu"], "inits": ["he_normal"], "scales": scales} | (AT_FIXED_POINT if fixed_point else {})
+    ]
     config = {"seed": 12345, "dtype": "float32", "experiments": {case["kernel"]: section}}
     (job,) = combination_table(config | {"experiments": {case["kernel"]: section}}).values()
     return dataclasses.replace(job, seeds=case["seeds"], first_seed=0)  # one job, whatever its estimated time
@@ -67,7 +76,10 @@ def baseline_call(job: Job) -> Callable[[], object]:
         for _ in tf.range(calls):
             state = y
             for _ in tf.range(job.depth - 1):
-                state = a @ state if matrix else tf.linalg.matvec(a, state)
+                if matrix:
+                    state = a @ state
+                for _ in range(0 if matrix else MATVECS[job.experiment]):
+                    state = tf.linalg.matvec(a, state)
             total += tf.reduce_sum(state)
         return total
 

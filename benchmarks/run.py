@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/run.py [--quick] [--config FILE] [--sections a,b] [--out DIR]
 
 Sections, each written to ``<out>/<section>.csv`` (records.py); a markdown table of the headline rows of every
-section CSV in ``<out>`` follows. kernel_efficiency: gradient_flow's and forward's jobs of the config's shapes (less
+section CSV in ``<out>`` follows. kernel_efficiency: the jobs of gradient_flow, forward, depth_scale and phase_diagram
+of the config's shapes (less
 their depth-1 twins) against the batched matmuls or matvecs and the base draws of their layers, ns per normal, and
 gradient_flow at width 4096 (kernel_timing.py). notebooks: every
 printed notebook cell once (naive_timing.py) against the pipeline's jobs (samples/s, one core each) and a cold
@@ -34,15 +35,30 @@ from records import Record, Target
 BENCHMARKS = Path(__file__).resolve().parent
 CONFIG, QUICK_CONFIG = BENCHMARKS / "config_1195558.yaml", pipeline.REPO / "tests/data/tiny_config.yaml"
 # FLOPs per layer, seed and combination at width k (a multiply-add is 2): gradient_flow's Y update is a k×k matmul,
-# forward's x·W a matvec; everything else (φ, φ′, statistics, draws: timed as draw_s) is counted as overhead.
-FLOPS = {"gradient_flow": lambda k: 2 * k**3, "forward": lambda k: 2 * k**2}
-# Targets (issue 15): gradient_flow at ≥ 50 % of the batched-matmul rate; forward at ≥ 30 % of its matvecs' or, as
-# drawing bounds it, with ≥ 50 % of its time in the draws.
-LIMIT = {"gradient_flow": 0.5, "forward": 0.3}
+# forward's x·W a matvec, depth_scale's two (two inputs), phase_diagram's two (W·h forward, W·u for the gradient);
+# everything else (φ, φ′, statistics, draws: timed as draw_s) is counted as overhead.
+FLOPS = {
+    "gradient_flow": lambda k: 2 * k**3,
+    "forward": lambda k: 2 * k**2,
+    "depth_scale": lambda k: 4 * k**2,
+    "phase_diagram": lambda k: 4 * k**2,
+}
+# Targets (issue 15): gradient_flow at ≥ 50 % of the batched-matmul rate; the matvec kernels at ≥ 30 % of their
+# matvecs' or, as drawing bounds them (a weight drawn feeds 2–4 flops), with ≥ 50 % of their time in the draws.
+LIMIT = {"gradient_flow": 0.5, "forward": 0.3, "depth_scale": 0.3, "phase_diagram": 0.3}
 NORMALS_PER_CALL = 6e7  # ≈ 1 s of drawing per timed job
 BASELINE = "1195558"  # the commit issue 15 measured; CONFIG is its default sweep
 LARGE = {"kernel": "gradient_flow", "width": 4096, "depth": 2, "seeds": 1, "combinations": 1, "config_seeds": 0}
-HEADLINE = ["time_ratio", "efficiency", "draw_share", "gflops", "ns_per_normal", "samples_per_s", "wall_s", "startup_per_job_s"]
+HEADLINE = [
+    "time_ratio",
+    "efficiency",
+    "draw_share",
+    "gflops",
+    "ns_per_normal",
+    "samples_per_s",
+    "wall_s",
+    "startup_per_job_s",
+]
 
 
 def progress(message: str) -> None:

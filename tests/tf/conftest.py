@@ -50,6 +50,20 @@ def make_job():
     return make
 
 
+@pytest.fixture
+def one_combination(tf, make_job):
+    """``one_combination(experiment, activation, init, scale, width, depth, seeds, dtype, seed, bias_variance=0.0,
+    **options)``: the job of that one combination (global seed ``seed``) and its kernel's {metric: (seeds, …)}."""
+    from initstab.tf.jobs import kernel_of
+
+    def run(experiment, activation, init, scale, width, depth, seeds, dtype, seed, bias_variance=0.0, **options):
+        sizes = dict(width=width, depth=depth, seeds=seeds, dtype=dtype, global_seed=seed)
+        job = make_job(experiment, activation, [(init, scale, bias_variance)], **sizes, **options)
+        return job, {name: values[0] for name, values in kernel_of(experiment)(job, job.combinations).items()}
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def drawn_weights(tf):
     """``drawn_weights(job, combination, layer)``: the (seeds, width, width) numpy weights W = g·Z a kernel of ``job``

@@ -6,47 +6,32 @@ import numpy as np
 import pytest
 
 
-def job_of(make_job, activation, init, scale, width, depth, seeds, dtype, seed):
-    return make_job(
-        "gradient_flow",
-        activation,
-        [(init, scale)],
-        width=width,
-        depth=depth,
-        seeds=seeds,
-        dtype=dtype,
-        global_seed=seed,
-        repeats=1,
-    )
-
-
-def grad_mean_abs(make_job, *args, **kwargs):
+def grad_mean_abs(one_combination, *args, **kwargs):
     """(seeds, depth) mean|Y_ij| of one combination."""
-    from initstab.tf.gradient_flow import gradient_flow
-
-    job = job_of(make_job, *args, **kwargs)
-    return gradient_flow(job, job.combinations)["grad_mean_abs"][0]
+    return one_combination("gradient_flow", *args, repeats=1, **kwargs)[1]["grad_mean_abs"]
 
 
-def test_gradient_flow_missing_x4_variant_is_the_truth_over_4_per_layer(tf, make_job):
+def test_gradient_flow_missing_x4_variant_is_the_truth_over_4_per_layer(tf, one_combination):
     """Same weights, same forward pass: only φ′ differs by 4, so Y_l differs by exactly 4^l."""
     args = dict(init="normal", scale=0.4, width=16, depth=6, seeds=8, dtype="float64", seed=2)
-    right = grad_mean_abs(make_job, "scaled_sigmoid", **args)
-    wrong = grad_mean_abs(make_job, "scaled_sigmoid_grad_missing_x4", **args)
+    right = grad_mean_abs(one_combination, "scaled_sigmoid", **args)
+    wrong = grad_mean_abs(one_combination, "scaled_sigmoid_grad_missing_x4", **args)
     np.testing.assert_allclose(right / wrong, np.broadcast_to(4.0 ** np.arange(1, 7), right.shape), rtol=1e-10)
 
 
-def test_gradient_flow_linear_orthogonal_stays_orthogonal(tf, make_job):
+def test_gradient_flow_linear_orthogonal_stays_orthogonal(tf, one_combination):
     """Y = Π Wᵀ of orthogonal W is Haar orthogonal: entries ≈ N(0, 1/k), E|Y_ij| ≈ √(2/(πk))."""
-    out = grad_mean_abs(make_job, "linear", "orthogonal", 1.0, 100, 30, 8, "float64", seed=4)
+    out = grad_mean_abs(one_combination, "linear", "orthogonal", 1.0, 100, 30, 8, "float64", seed=4)
     np.testing.assert_allclose(out, math.sqrt(2 / (math.pi * 100)), rtol=0.03)
 
 
-def test_gradient_flow_relu_matches_a_numpy_transcription_of_synthetic_grad(tf, make_job, drawn_weights):
+def test_gradient_flow_relu_matches_a_numpy_transcription_of_synthetic_grad(tf, one_combination, drawn_weights):
     """d2l's loop in numpy on the very same weights gives the same mean|Y| per layer."""
     width, depth, seeds = 12, 5, 3
-    job = job_of(make_job, "relu", "normal", 0.5, width, depth, seeds, "float64", seed=8)
-    out = grad_mean_abs(make_job, "relu", "normal", 0.5, width, depth, seeds, "float64", seed=8)
+    job, out = one_combination(
+        "gradient_flow", "relu", "normal", 0.5, width, depth, seeds, "float64", seed=8, repeats=1
+    )
+    out = out["grad_mean_abs"]
     for s in range(seeds):
         h, y = np.ones(width), np.eye(width)
         for layer in range(depth):

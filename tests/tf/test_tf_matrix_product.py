@@ -6,38 +6,23 @@ import numpy as np
 import pytest
 
 
-def matrix_product(make_job, init, scale, width, depth, seeds, dtype, seed):
-    """(seeds, depth) arrays of one combination."""
-    from initstab.tf.matrix_product import matrix_product
-
-    job = make_job(
-        "matrix_product",
-        "linear",
-        [(init, scale)],
-        width=width,
-        depth=depth,
-        seeds=seeds,
-        dtype=dtype,
-        global_seed=seed,
-    )
-    return {name: values[0] for name, values in matrix_product(job, job.combinations).items()}
+def matrix_product(one_combination, *args, **kwargs):
+    """(job, {metric: (seeds, depth)}) of one linear combination."""
+    return one_combination("matrix_product", "linear", *args, **kwargs)
 
 
 @pytest.mark.parametrize(("scale", "width"), [(1.0, 4), (0.5, 4), (0.3, 8)])
-def test_matrix_product_entries_grow_at_the_lyapunov_rate(tf, make_job, scale, width):
+def test_matrix_product_entries_grow_at_the_lyapunov_rate(tf, one_combination, scale, width):
     from initstab.theory.products import lyapunov_exponent
 
-    out = matrix_product(make_job, "normal", scale, width, 80, 400, "float64", seed=11)
+    _, out = matrix_product(one_combination, "normal", scale, width, 80, 400, "float64", seed=11)
     median = np.median(out["log10_abs_entry_median"], axis=0)
     slope = (median[79] - median[19]) / 60
     assert slope == pytest.approx(lyapunov_exponent(scale, width) / math.log(10), abs=0.01)
 
 
-def test_matrix_product_first_factor_is_the_drawn_matrix(tf, make_job, drawn_weights):
-    out = matrix_product(make_job, "normal", 0.7, 4, 3, 5, "float32", seed=5)
-    job = make_job(
-        "matrix_product", "linear", [("normal", 0.7)], width=4, depth=3, seeds=5, dtype="float32", global_seed=5
-    )
+def test_matrix_product_first_factor_is_the_drawn_matrix(tf, one_combination, drawn_weights):
+    job, out = matrix_product(one_combination, "normal", 0.7, 4, 3, 5, "float32", seed=5)
     w = drawn_weights(job, job.combinations[0], 0)
     np.testing.assert_array_equal(out["max_abs_entry"][:, 0], np.abs(w).reshape(5, -1).max(axis=1))
 

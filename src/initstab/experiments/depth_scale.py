@@ -34,19 +34,27 @@ def theory_rows(summary):
 
 
 def report(rows):
-    resolved = rows["relative_error"].dropna()
-    if resolved.empty:
+    """ξ_c per σ_w² and its 6ξ_c rule; the fit's median error over the cases whose predicted ξ_c is below a third of
+    the net's depth (a decay longer than that is not resolved by the layers measured: the fit is a lower bound)."""
+    fitted = rows.dropna(subset=["relative_error"])
+    if fitted.empty:
         return ""
     rules = ", ".join(
-        f"s = {r.scale:g}: ξ<sub>c</sub> = {r.predicted:.3g} → ≈ {6 * r.predicted:.0f} layers"
+        f"σ<sub>w</sub><sup>2</sup> = {r.sigma_w2:.3g}: ξ<sub>c</sub> = {r.predicted:.3g} → ≈ {6 * r.predicted:.0f}"
         for r in rows.itertuples()
+    )
+    resolved = fitted[fitted["predicted"] < fitted["depth"] / 3]
+    error = (
+        f"median |relative error| {resolved['relative_error'].abs().median():.1%} over the {len(resolved)} of "
+        f"{len(rows)} cases whose predicted ξ<sub>c</sub> is below a third of their depth"
+        if len(resolved)
+        else "no case's predicted ξ<sub>c</sub> is below a third of its depth"
     )
     return (
         "<p>Depth scale: correlations between inputs survive about ξ<sub>c</sub> = −1/ln χ<sub>c</sub> layers, "
         "and Schoenholz et al. (2017) found networks trainable up to about <strong>6 ξ<sub>c</sub></strong> layers "
-        f"({rules}). Fitted vs predicted ξ<sub>c</sub>: median |relative error| {resolved.abs().median():.1%} over "
-        f"{len(resolved)} of {len(rows)} cases"
-        f"{'' if len(resolved) == len(rows) else ' (the others decay within the finite-width noise)'}.</p>"
+        f"({rules} layers). Fitted vs predicted ξ<sub>c</sub>: {error}; closer to the edge of chaos the fit "
+        "is bounded by the depth measured.</p>"
     )
 
 
