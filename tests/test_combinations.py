@@ -174,6 +174,26 @@ def test_estimated_seconds_grow_with_the_work():
     assert comb.estimated_seconds(job("activations", seeds=1, width=100)) == 0
 
 
+def test_repeated_matrix_loops_are_estimated_from_the_growth_per_step():
+    """x ← φ(M·x) moves |x| by log₂ ρ a step, ρ² = σ_w²·E[φ′²], until the dtype's subnormals (149 bits in float32)."""
+    loop = dataclasses.replace(job("repeated_matrix", seeds=2, width=64), depth=500)
+    steps = {
+        (activation, sigma_w2, dtype): comb.loop_steps(
+            dataclasses.replace(loop, dtype=dtype), dataclasses.replace(STUB, activation=activation, sigma_w2=sigma_w2)
+        )
+        for activation, sigma_w2, dtype in [
+            ("linear", 0.25, "float32"),  # ρ = 1/2: one bit a step
+            ("relu", 0.5, "float32"),  # ρ² = 0.5/2: one bit a step
+            ("linear", 16.0, "float32"),  # two bits a step, growing
+            ("relu", 2.0, "float32"),  # He: ρ = 1, the cap
+            ("linear", 0.25, "float64"),  # 1074 bits: the cap
+            ("linear", math.nan, "float32"),  # no σ_w²: the cap
+        ]
+    }
+    assert list(steps.values()) == pytest.approx([149, 149, 74.5, 500, 500, 500])
+    assert comb.estimated_seconds(loop) == pytest.approx(2 * 500 * 2 * 64**3 * comb.FLOP_S)
+
+
 def test_derived_numbers_of_the_plain_inits():
     he = comb.derived("relu", "he_normal", 1.5, 64, 0.0, False)
     assert he["sigma_w2"] == pytest.approx(1.5**2 * 2) and (he["draw_init"], he["draw_scale"]) == ("he_normal", 1.5)

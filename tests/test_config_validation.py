@@ -384,7 +384,7 @@ def test_settings_clash_names_the_file():
         {**case, "input_correlation": 0.2},
     ]
     assert message(clash).startswith(
-        "config.yaml: experiment 'depth_scale': cases with different settings share width 200, depth 60 and dtype"
+        "config.yaml: experiment 'depth_scale': cases with different settings share width 200, depth 200 and dtype"
     )
 
 

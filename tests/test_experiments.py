@@ -313,7 +313,7 @@ def test_depth_scale_fit_recovers_the_predicted_xi(summaries):
     resolved = row | {"depth": math.ceil(3 * row["predicted"]) + 1}
     too_shallow = row | {"depth": math.floor(row["predicted"]), "relative_error": -0.5}  # a decay deeper than measured
     paragraph = EXPERIMENTS["depth_scale"].report(pd.DataFrame([resolved, too_shallow]))
-    assert "6 ξ<sub>c</sub>" in paragraph and "error 0.0% over the 1 of 2 cases" in paragraph
+    assert "6 ξ<sub>c</sub>" in paragraph and "|relative error| 0.0% over the 1 of 2 cases" in paragraph
 
 
 def test_phase_diagram_compares_the_growth_with_chi1(summaries):

@@ -122,8 +122,8 @@ def plot(summary):
             ax.set(xlim=(x_edges[0], x_edges[-1]), ylim=(y_edges[0], y_edges[-1]))
             ax.grid(False)
             critical = meanfield.critical_weight_variance(spec["activation"], spec["bias_variance"])
-            near = critical * (1 + np.outer([-1, 1], np.geomspace(1e-3, 0.3, 16)).ravel())
-            dense = np.linspace(max(x_edges[0], 1e-3), x_edges[-1], 60)
+            near = critical * (1 + np.outer([-1, 1], np.geomspace(1e-3, 0.3, 10)).ravel())
+            dense = np.linspace(max(x_edges[0], 1e-3), x_edges[-1], 40)
             dense = np.unique(np.concatenate([dense, near[(near > dense[0]) & (near < dense[-1])]]))
             for multiple, style in zip(RULES, (":", "--"), strict=True):
                 rule = predicted_rule(spec["activation"], dense, spec["bias_variance"], multiple)

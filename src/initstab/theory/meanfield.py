@@ -165,6 +165,7 @@ def _forward_chi1(activation: str, sigma_w2: float, q: float) -> float:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a brentq over nested quadratures (~0.25 s); figures ask for it repeatedly
 def correlation_fixed_point(activation: str, sigma_w2: float, bias_variance: float) -> float:
     """Stable fixed point c* of the correlation map at q* (from q0 = 1).
 
@@ -200,6 +201,7 @@ def chi_c(activation: str, sigma_w2: float, bias_variance: float) -> float:
     return sigma_w2 * gaussian_pair_expectation(prime, prime, q_star, c_star)
 
 
+@functools.lru_cache(maxsize=4096)
 def depth_scales(activation: str, sigma_w2: float, bias_variance: float) -> tuple[float, float]:
     """(ξ_q, ξ_c) of Schoenholz et al. 2017: |q_l − q*| ~ e^{−l/ξ_q}, |c_l − c*| ~ e^{−l/ξ_c}.
 
