@@ -137,3 +137,23 @@ def test_rows_that_are_not_the_jobs_are_refused_naming_the_file(edit, message):
     job, table = job_rows()
     with pytest.raises(ValueError, match=message):
         tidy.check_job_rows(edit(table), job, "t.csv")
+
+
+def test_job_tables_concatenated_byte_for_byte_are_their_table_written_whole(tmp_path):
+    """collect writes the job CSVs' rows after one header: the same bytes as writing the assembled table."""
+    from initstab.io import concatenate_csv, write_csv
+
+    spec = dict(experiment="forward", activation="tanh", init="lecun_normal", scale=1.5, bias_variance=0.05)
+    spec |= dict(regime="", sigma_w2=2.25, input_variance=np.nan, width=8, depth=3, dtype="float32")
+    values = dict(seed=0, metric="act_std", value=[0.1, np.inf, np.nan], finite=[True, False, False], x=np.nan)
+    rows = pd.DataFrame({**spec, **values, "device": "/CPU:0"}, index=range(3))
+    rows["layer"] = pd.array([1, None, 3], dtype="Int64")
+    first, second = tidy.assemble([rows]), tidy.assemble([rows.assign(seed=7, value=[-0.0, 1e-320, 3e38])])
+    for name, part in (("a.csv", first), ("b.csv", second)):
+        write_csv(part, tmp_path / name)
+    write_csv(tidy.assemble([first, second]), tmp_path / "whole.csv")
+    header = ",".join(tidy.COLUMNS)
+    concatenate_csv([tmp_path / "a.csv", tmp_path / "b.csv"], tmp_path / "joined.csv", header)
+    assert (tmp_path / "joined.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    with pytest.raises(ValueError, match="a.csv: header"):
+        concatenate_csv([tmp_path / "a.csv"], tmp_path / "bad.csv", header + ",extra")

@@ -2,7 +2,7 @@
 
 from initstab import stats, tidy
 from initstab.checksums import write_checksums
-from initstab.io import write_csv
+from initstab.io import concatenate_csv, write_csv
 from initstab.logs import capture
 from initstab.spec import Job
 
@@ -15,7 +15,7 @@ table = tidy.assemble(tables)
 tidy.validate(table)
 log.info("%d rows from %d jobs; %d non-finite", len(table), len(snakemake.input.jobs), (~table["finite"]).sum())
 table_path, summary_path, _ = snakemake.output
-write_csv(table, table_path)
+concatenate_csv(snakemake.input.jobs, table_path, ",".join(tidy.COLUMNS))  # the checked rows, as the jobs wrote them
 summary = stats.summarize(table, [*tidy.SPEC_COLUMNS, "layer", "x", "metric"])
 write_csv(summary, summary_path)
 log.info("%d summary rows", len(summary))
