@@ -146,6 +146,7 @@ def efficiency_cases(config: dict, quick: bool) -> list[dict]:
     cases = [
         {"kernel": kernel, "width": w, "depth": d, "seeds": timed_seeds(w, d, n), "combinations": c, "config_seeds": n}
         for kernel, w, d, n, c in shapes
+        if d > 1  # a depth-1 job is its own twin: no layer beyond it to time
     ]
     return cases + [LARGE | ({"width": 64} if quick else {})]
 

@@ -219,6 +219,9 @@ def test_kernel_shapes_are_distinct_width_and_depth_with_their_most_seeds_and_co
     assert pipeline.kernel_shapes(CONFIG, "forward") == []
     cases = run.efficiency_cases(CONFIG, quick=True)
     assert [(c["width"], c["seeds"], c["config_seeds"]) for c in cases] == [(8, 12, 12), (16, 3, 3), (64, 1, 0)]
+    one_layer = {"width": 8, "depth": 1, "seeds": 4, "cases": [{"activations": ["tanh"], "inits": ["normal"]}]}
+    shallow = CONFIG | {"experiments": {"forward": one_layer}}
+    assert run.efficiency_cases(shallow, quick=True) == [run.LARGE | {"width": 64}]  # depth 1: nothing beyond its twin
 
 
 def test_the_benchmark_config_is_the_default_sweep_of_1195558():
