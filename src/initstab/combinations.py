@@ -247,7 +247,7 @@ def memory_mb(job: Job) -> int:
 
 
 def loop_steps(job: Job, combination: Combination) -> float:
-    """Steps repeated_matrix's loop x ← φ(M·x) runs for ``combination`` before x under- or overflows: the magnitude
+    """Steps a one-at-a-time loop x ← φ(M·x) runs for ``combination`` before x under- or overflows: the magnitude
     travels ~LOOP_BITS of the dtype at |log₂ ρ| a step, ρ = √χ₁(q = 1) (M's spectral radius σ_w times √E[φ′²]: for
     linear and ReLU exact per step), capped at the job's ``depth`` (ρ = 1, or no σ_w² known: the cap)."""
     rho2 = meanfield.chi1(combination.activation, combination.sigma_w2, 1.0)
