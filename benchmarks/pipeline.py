@@ -133,3 +133,12 @@ def kernel_logs(workdir: Path) -> dict[str, KernelLog]:
         if (log := parse_kernel_log(path.read_text(errors="replace"))) is not None:
             logs[str(path.relative_to(workdir))] = log
     return logs
+
+
+def kernel_seconds(workdir: Path) -> dict[str, float]:
+    """Seconds the kernels of a run computed (their logs' own timing), summed per experiment."""
+    totals: dict[str, float] = {}
+    for path, log in kernel_logs(workdir).items():
+        experiment = Path(path).parent.name
+        totals[experiment] = totals.get(experiment, 0.0) + log.computed_s
+    return totals

@@ -233,11 +233,22 @@ def baseline(bench: Bench) -> list[Record]:
     progress(f"baseline: cold snakemake --cores 2 at {BASELINE} ({bench.sweep})")
     old = pipeline.snakemake(workspace, cores=2, label="baseline", repo=checkout)
     new, b = bench.parallel.cold_s, "baseline"
-    return [
+    measured = [
         Record(b, f"cold --cores 2 at {BASELINE}, {bench.sweep}", "wall_s", old, "s"),
         Record(b, f"cold --cores 2, this commit, {bench.sweep}", "wall_s", new, "s"),
         Record(b, f"this commit / {BASELINE}", "time_ratio", new / old, "×", Target("<=", 0.5)),
     ]
+    # jobs were regrouped since (a job is a seed range of every combination of one shape): per experiment, then
+    before, after = (pipeline.kernel_seconds(w.workdir) for w in (workspace, bench.parallel.workspace))
+    for experiment in sorted(before.keys() & after.keys()):
+        case = f"{experiment}: kernel seconds"
+        measured += [
+            Record(b, f"{case} at {BASELINE}", "kernel_s", before[experiment], "s"),
+            Record(b, f"{case}, this commit", "kernel_s", after[experiment], "s"),
+            Record(b, f"{case}, this commit / {BASELINE}", "time_ratio", after[experiment] / before[experiment], "×",
+                   Target("<=", 1)),
+        ]  # fmt: skip
+    return measured
 
 
 # Fixed order: overheads deletes the cold run's results/ last.

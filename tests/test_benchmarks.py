@@ -186,6 +186,8 @@ def test_kernel_log_parser_reads_startup_compute_and_peak_memory(tmp_path):
     (jobs / "a.log").write_text(KERNEL_LOG)
     (jobs / "b.log").write_text(KERNEL_LOG.split("computed")[0])
     assert pipeline.kernel_logs(tmp_path) == {"results/logs/jobs/forward/a.log": log}
+    (jobs / "c.log").write_text(KERNEL_LOG.replace("in 1.25 s", "in 0.5 s"))
+    assert pipeline.kernel_seconds(tmp_path) == {"forward": 1.75}  # the finished jobs of the experiment
 
 
 CONFIG = {

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from initstab.tf.stack import F64, Stack, layer_arrays, stacked
+from initstab.tf.stack import F64, Stack, graph, layer_arrays, stacked
 
 
 def depth_scale(job, combinations):
@@ -21,7 +21,7 @@ def depth_scale(job, combinations):
         norms = tf.norm(a, axis=-1) * tf.norm(b, axis=-1)
         return tf.reduce_sum(a * b, axis=-1) / norms, tf.reduce_mean(a * a, axis=-1)
 
-    @tf.function
+    @graph
     def run():
         pairs = [stack.inputs_at_fixed_point(g, job.input_correlation) for g in groups]
         arrays = [[a.write(0, v) for a, v in zip(layer_arrays(2, depth + 1), measure(*pair))] for pair in pairs]

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from initstab.tf.stack import F64, Stack, layer_arrays, stacked
+from initstab.tf.stack import F64, Stack, graph, layer_arrays, stacked
 
 METRICS = ("act_mean", "act_std", "act_mean_sq", "act_mean_native", "act_std_native", "all_finite")
 
@@ -30,7 +30,7 @@ def forward(job, combinations):
     stack = Stack(job, combinations)
     groups = stack.groups
 
-    @tf.function
+    @graph
     def run():
         inputs = stack.normals("input")
         xs = [g.broadcast(inputs) for g in groups]

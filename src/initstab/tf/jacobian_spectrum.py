@@ -3,7 +3,7 @@
 import tensorflow as tf
 
 from initstab.experiments.jacobian_spectrum import checkpoints
-from initstab.tf.stack import F64, Stack
+from initstab.tf.stack import F64, Stack, graph
 
 METRICS = ("jjt_mean", "jjt_var", "sv_max", "sv_min")
 
@@ -27,7 +27,7 @@ def jacobian_spectrum(job, combinations):
         mean = tf.reduce_mean(squares, axis=-1)
         return mean, tf.reduce_mean(tf.square(squares - mean[..., None]), axis=-1), s[..., 0], s[..., -1]
 
-    @tf.function
+    @graph
     def run():
         hs = [g.phi(stack.inputs_at_fixed_point(g)[0]) for g in groups]
         js = [tf.eye(job.width, batch_shape=[g.size, stack.seeds], dtype=stack.dtype) for g in groups]

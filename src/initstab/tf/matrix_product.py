@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from initstab.tf.stack import F64, Stack, layer_arrays, stacked
+from initstab.tf.stack import F64, Stack, graph, layer_arrays, stacked
 
 
 def median_last_axis(values: tf.Tensor) -> tf.Tensor:
@@ -22,7 +22,7 @@ def matrix_product(job, combinations):
     stack = Stack(job, combinations)
     groups = stack.groups
 
-    @tf.function
+    @graph
     def run():
         ys = [tf.eye(width, batch_shape=[g.size, stack.seeds], dtype=stack.dtype) for g in groups]
         arrays = [layer_arrays(2, depth) for _ in groups]

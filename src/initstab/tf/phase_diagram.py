@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from initstab.tf.stack import F64, Stack, layer_arrays, stacked
+from initstab.tf.stack import F64, Stack, graph, layer_arrays, stacked
 
 
 def phase_diagram(job, combinations):
@@ -16,7 +16,7 @@ def phase_diagram(job, combinations):
     stack = Stack(job, combinations)
     groups = stack.groups
 
-    @tf.function
+    @graph
     def run():
         direction = tf.math.l2_normalize(stack.normals("direction"), axis=-1)
         hs = [g.phi(stack.inputs_at_fixed_point(g)[0]) for g in groups]

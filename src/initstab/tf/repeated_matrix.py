@@ -6,7 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from initstab.tf.activations import ACTIVATIONS
-from initstab.tf.stack import F64, Stack
+from initstab.tf.stack import F64, Stack, graph
 
 
 def repeated_matrix(job, combinations):
@@ -52,7 +52,7 @@ def repeated_matrix(job, combinations):
     def log2_peak(x):
         return tf.math.log(peak(x)) / np.log(2.0)
 
-    @tf.function
+    @graph
     def run():
         m = group.gains[0] * stack.draw(0)[group.base]
         log2_m = log2_peak(m)
