@@ -6,6 +6,7 @@ import pytest
 
 from initstab import combinations as comb
 from initstab.activations import LEAKY_ALPHA
+from initstab.experiments import repeated_matrix
 from initstab.spec import Combination, Job
 from initstab.theory import meanfield
 
@@ -178,7 +179,7 @@ def test_repeated_matrix_loops_are_estimated_from_the_growth_per_step():
     """x ← φ(M·x) moves |x| by log₂ ρ a step, ρ² = σ_w²·E[φ′²], until the dtype's subnormals (149 bits in float32)."""
     loop = dataclasses.replace(job("repeated_matrix", seeds=2, width=64), depth=500)
     steps = {
-        (activation, sigma_w2, dtype): comb.loop_steps(
+        (activation, sigma_w2, dtype): repeated_matrix.expected_steps(
             dataclasses.replace(loop, dtype=dtype), dataclasses.replace(STUB, activation=activation, sigma_w2=sigma_w2)
         )
         for activation, sigma_w2, dtype in [

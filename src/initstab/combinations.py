@@ -195,8 +195,6 @@ QR_S = 4e-10  # a Householder QR of a k×k matrix: k³ times this
 FLOP_S = 2.5e-11  # batched matmul at width 100 (40 GFLOP/s)
 PASS_S = 1e-9  # one elementwise pass, per element
 TRAIN_FLOP_S = 5e-11  # the training experiments' skinny matmuls and gradients
-# a repeated product's magnitude from ~1 down to the dtype's smallest subnormal (2⁻¹⁴⁹ in float32); overflow is nearer
-LOOP_BITS = {"float16": 24, "bfloat16": 133, "float32": 149, "float64": 1074}
 
 
 def _itemsize(job: Job) -> int:
@@ -246,17 +244,6 @@ def memory_mb(job: Job) -> int:
     return int(900 + 1.5 * call_seeds(job) * seed_bytes(job) / 2**20)
 
 
-def loop_steps(job: Job, combination: Combination) -> float:
-    """Steps a one-at-a-time loop x ← φ(M·x) runs for ``combination`` before x under- or overflows: the magnitude
-    travels ~LOOP_BITS of the dtype at |log₂ ρ| a step, ρ = √χ₁(q = 1) (M's spectral radius σ_w times √E[φ′²]: for
-    linear and ReLU exact per step), capped at the job's ``depth`` (ρ = 1, or no σ_w² known: the cap)."""
-    rho2 = meanfield.chi1(combination.activation, combination.sigma_w2, 1.0)
-    bits_per_step = abs(math.log2(rho2)) / 2 if rho2 > 0 else math.inf  # NaN σ_w²: NaN, and NaN > 0 is False
-    if not math.isfinite(rho2) or bits_per_step == 0:
-        return float(job.depth)
-    return min(float(job.depth), LOOP_BITS[job.dtype] / bits_per_step)
-
-
 def estimated_seconds(job: Job) -> float:
     """Compute of ``job`` on one core, estimated from its draws, matmuls and elementwise passes."""
     k, n, seeds, depth = job.width, len(job.combinations), job.seeds, max(job.depth, 1)
@@ -266,8 +253,8 @@ def estimated_seconds(job: Job) -> float:
     if declared.trains:
         examples = job.training.steps * _examples(job) + len(job.training.recorded_steps) * TRAIN_EXAMPLES * 1.25
         return n * seeds * 6 * examples * _parameters(job) * TRAIN_FLOP_S
-    if declared.one_at_a_time:  # a data-dependent loop: each combination's expected steps
-        return seeds * sum(loop_steps(job, c) for c in job.combinations) * 2 * k**3 * FLOP_S
+    if declared.loop_steps is not None:  # a data-dependent loop: each combination's expected steps
+        return seeds * sum(declared.loop_steps(job, c) for c in job.combinations) * 2 * k**3 * FLOP_S
     draws = {"normal": k * k * NORMAL_S, "uniform": k * k * UNIFORM_S, "orthogonal": 2 * k * k * NORMAL_S + k**3 * QR_S}
     per_layer = sum(draws[family] for family in _families(job))
     per_layer += n * (2 * k**3 * FLOP_S + 6 * k * k * PASS_S if declared.matrix_state else k * k * PASS_S)

@@ -41,6 +41,8 @@ class Experiment:
     one_job: bool = False  # every activation in one job (cheap curves)
     fixed_point: bool = False  # inputs start at q* (the combination table computes it)
     one_at_a_time: bool = False  # combinations run one by one (data-dependent loop length)
+    # a data-dependent loop: (job, combination) → its expected steps, of a width³ matmul each (sizes the jobs)
+    loop_steps: Callable[[Job, Combination], float] | None = None
     options: Sequence[str] = field(default_factory=tuple)  # config keys copied into the job (Job fields)
     sources: Sequence[str] = field(default_factory=tuple)  # further modules its kernel runs (package paths)
     trains: bool = False  # it trains networks: its cases name regimes, its section holds `training`

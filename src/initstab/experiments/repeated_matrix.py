@@ -9,10 +9,26 @@ import numpy as np
 
 from initstab import tidy
 from initstab.experiments.base import Experiment, Figure
+from initstab.spec import Combination, Job
+from initstab.theory import meanfield
+
+# the magnitude's way from ~1 down to the dtype's smallest subnormal (2⁻¹⁴⁹ in float32); overflow is nearer
+LOOP_BITS = {"float16": 24, "bfloat16": 133, "float32": 149, "float64": 1074}
 
 
 def rows(job, combination, metrics, device):
     return tidy.per_seed_rows(tidy.spec_values(job, combination), device, metrics, job.first_seed)
+
+
+def expected_steps(job: Job, combination: Combination) -> float:
+    """Steps the loop result ← φ(M·result) runs for ``combination`` before it under- or overflows: the magnitude
+    travels ~LOOP_BITS of the dtype at |log₂ ρ| a step, ρ = √χ₁(q = 1) (M's spectral radius σ_w times √E[φ′²]: for
+    linear and ReLU exact per step), capped at the job's ``depth`` (ρ = 1, or no σ_w² known: the cap)."""
+    rho2 = meanfield.chi1(combination.activation, combination.sigma_w2, 1.0)
+    bits_per_step = abs(math.log2(rho2)) / 2 if rho2 > 0 else math.inf  # NaN σ_w²: NaN, and NaN > 0 is False
+    if not math.isfinite(rho2) or bits_per_step == 0:
+        return float(job.depth)
+    return min(float(job.depth), LOOP_BITS[job.dtype] / bits_per_step)
 
 
 def printed_theory(row):
@@ -75,4 +91,5 @@ EXPERIMENT = Experiment(
     matrix_state=True,
     notebook=True,
     one_at_a_time=True,
+    loop_steps=expected_steps,
 )
