@@ -24,6 +24,14 @@ MECHANICS_TABLES = [f"results/tables/{name}.csv" for name in MECHANICS["experime
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test's figures closed after it: pyplot keeps them open (memory, and a warning past 20)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
 @pytest.fixture(scope="session")
 def tf():
     """TensorFlow, configured as a job configures it (one thread, deterministic ops, CPU)."""
