@@ -54,7 +54,9 @@ def report(rows):
         "<p>Depth scale: correlations between inputs survive about ξ<sub>c</sub> = −1/ln χ<sub>c</sub> layers, "
         "and Schoenholz et al. (2017) found networks trainable up to about <strong>6 ξ<sub>c</sub></strong> layers "
         f"({rules} layers). Fitted vs predicted ξ<sub>c</sub>: {error}; closer to the edge of chaos the fit "
-        "is bounded by the depth measured.</p>"
+        "is bounded by the depth measured. Near the edge it also reads short on either side: from a c₀ far from "
+        "c* the first layers decay faster than the asymptotic rate (the same fit to the mean-field c<sub>l</sub> "
+        "reads short too), and at finite width c<sub>l</sub> settles slightly off c* on the chaotic side.</p>"
     )
 
 
